@@ -1,0 +1,46 @@
+package io.integrationhub.platform.routes;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.boot.actuate.health.AbstractHealthIndicator;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.Status;
+
+/**
+ * {@code routes} in /actuator/health. A rejected route file makes it DEGRADED (HTTP 200, see
+ * {@code management.endpoint.health.status}): the previous version still serves, so restarting the hub would not
+ * help, but an operator should see which file is broken and why.
+ */
+class RoutesHealthIndicator extends AbstractHealthIndicator {
+
+    static final Status DEGRADED = new Status("DEGRADED", "a route file was rejected; its previous version keeps running");
+
+    private final RouteFileReloader reloader;
+
+    RoutesHealthIndicator(RouteFileReloader reloader) {
+        this.reloader = reloader;
+    }
+
+    @Override
+    protected void doHealthCheck(Health.Builder builder) {
+        Map<String, Object> broken = new LinkedHashMap<>();
+        int loaded = 0;
+        for (RouteFileState state : reloader.states().values()) {
+            if (state.broken()) {
+                Map<String, Object> detail = new LinkedHashMap<>();
+                detail.put("error", state.error());
+                if (state.line() != null) {
+                    detail.put("line", state.line());
+                }
+                detail.put("stillRunning", state.routeIds());
+                broken.put(state.file(), detail);
+            } else {
+                loaded++;
+            }
+        }
+        builder.status(broken.isEmpty() ? Status.UP : DEGRADED).withDetail("loadedFiles", loaded);
+        if (!broken.isEmpty()) {
+            builder.withDetail("brokenFiles", broken);
+        }
+    }
+}
