@@ -34,6 +34,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.component.kamelet.KameletEndpoint;
 import org.apache.camel.model.Model;
+import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.spi.RoutesLoader;
@@ -57,6 +58,7 @@ public class RouteFileReloader implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouteFileReloader.class);
     private static final java.util.regex.Pattern LINE = java.util.regex.Pattern.compile("line[: ]+(\\d+)");
+    private static final java.util.regex.Pattern FAILED_STEP = java.util.regex.Pattern.compile(">>> (.+?) <<<");
 
     private final CamelContext camelContext;
     private final Path directory;
@@ -348,19 +350,21 @@ public class RouteFileReloader implements AutoCloseable {
         return message.toString().replaceAll("\\s+", " ").trim();
     }
 
+    /** The line a parse error points at: SnakeYAML names the enclosing block first and the offending line last. */
     private static Integer lineIn(Throwable e) {
+        Integer line = null;
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof InvalidRouteFileException invalid && invalid.line() != null) {
                 return invalid.line();
             }
             if (t.getMessage() != null) {
                 Matcher m = LINE.matcher(t.getMessage());
-                if (m.find()) {
-                    return Integer.valueOf(m.group(1));
+                while (m.find()) {
+                    line = Integer.valueOf(m.group(1));
                 }
             }
         }
-        return null;
+        return line;
     }
 
     /** Current state of every route file, by path. */
@@ -403,19 +407,42 @@ public class RouteFileReloader implements AutoCloseable {
                     && !c.getRouteConfigurationCollection().getRouteConfigurations().isEmpty());
         }
 
-        /** Line of the route a create/start failure names, when the YAML DSL recorded it. */
+        /**
+         * Line of the step a create/start failure points at ({@code >>> to[...] <<<}), else of its route, when the
+         * YAML DSL recorded it.
+         */
         Integer lineOf(Exception e) {
             String routeId = null;
+            String step = null;
             for (Throwable t = e; t != null && routeId == null; t = t.getCause() == t ? null : t.getCause()) {
                 if (t instanceof FailedToCreateRouteException failed) {
                     routeId = failed.getRouteId();
+                    Matcher m = FAILED_STEP.matcher(String.valueOf(failed.getMessage()));
+                    step = m.find() ? m.group(1) : null;
                 } else if (t instanceof FailedToStartRouteException failed) {
                     routeId = failed.getRouteId();
                 }
             }
             for (RouteDefinition route : routes) {
-                if (route.getRouteId() != null && route.getRouteId().equals(routeId) && route.getLineNumber() > 0) {
-                    return route.getLineNumber();
+                if (route.getRouteId() != null && route.getRouteId().equals(routeId)) {
+                    Integer stepLine = step == null ? null : lineOfStep(route.getOutputs(), step);
+                    if (stepLine != null) {
+                        return stepLine;
+                    }
+                    return route.getLineNumber() > 0 ? route.getLineNumber() : null;
+                }
+            }
+            return null;
+        }
+
+        private static Integer lineOfStep(List<ProcessorDefinition<?>> outputs, String step) {
+            for (ProcessorDefinition<?> output : outputs) {
+                if (step.equals(output.toString()) && output.getLineNumber() > 0) {
+                    return output.getLineNumber();
+                }
+                Integer nested = lineOfStep(output.getOutputs(), step);
+                if (nested != null) {
+                    return nested;
                 }
             }
             return null;
