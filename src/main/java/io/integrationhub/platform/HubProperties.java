@@ -35,10 +35,12 @@ public record HubProperties(
             String url,
             @NotBlank @DefaultValue("postgres") String username,
             @DefaultValue("") String password,
-            @NotBlank @Pattern(regexp = "[a-z_][a-z0-9_]*", message = "must be a plain lower-case PostgreSQL identifier")
+            @NotBlank @Pattern(regexp = "[a-z_][a-z0-9_]*", message = "must be a plain lower-case PostgreSQL identifier (HUB_DB_NAME)")
             @DefaultValue("hub") String name,
             @NotBlank @DefaultValue("localhost") String localHost,
-            @Min(1) @Max(65535) @DefaultValue("5432") int localPort,
+            @Min(value = 1, message = "must be a port 1..65535 (HUB_DB_LOCAL_PORT)")
+            @Max(value = 65535, message = "must be a port 1..65535 (HUB_DB_LOCAL_PORT)")
+            @DefaultValue("5432") int localPort,
             @NotNull @DefaultValue("1s") Duration probeTimeout) {
 
         public boolean hasExplicitUrl() {
@@ -49,8 +51,12 @@ public record HubProperties(
     /** Kafka: {@code bootstrapServers} if set, else an in-process KRaft broker on {@code embeddedPort}. */
     public record Kafka(
             String bootstrapServers,
-            @Min(0) @Max(65535) @DefaultValue("9092") int embeddedPort,
-            @Min(1) @Max(64) @DefaultValue("3") int embeddedPartitions) {
+            @Min(value = 0, message = "must be a port 0..65535 (HUB_KAFKA_PORT)")
+            @Max(value = 65535, message = "must be a port 0..65535 (HUB_KAFKA_PORT)")
+            @DefaultValue("9092") int embeddedPort,
+            @Min(value = 1, message = "must be 1..64 (HUB_KAFKA_PARTITIONS)")
+            @Max(value = 64, message = "must be 1..64 (HUB_KAFKA_PARTITIONS)")
+            @DefaultValue("3") int embeddedPartitions) {
 
         public boolean embedded() {
             return bootstrapServers == null || bootstrapServers.isBlank();

@@ -2,6 +2,7 @@ package io.integrationhub.support;
 
 import io.integrationhub.HubApplication;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.apache.camel.test.spring.junit5.DisableJmx;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.ActiveProfiles;
@@ -14,6 +15,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * Every subclass has this same configuration, so Spring starts the hub once and shares it.
  */
 @CamelSpringBootTest
+@DisableJmx(false) // Camel's test support turns JMX off by default; Hawtio and the route listing need it on
 @SpringBootTest(classes = HubApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles({"dev", "test"})
 public abstract class HubIntegrationTest {

@@ -8,8 +8,8 @@ import java.util.List;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
-import org.apache.camel.api.management.ManagedCamelContext;
-import org.apache.camel.api.management.mbean.ManagedRouteMBean;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /** What {@code GET /api/v1/admin/routes} answers: every running route, and every route file with its state. */
 public class RouteCatalog {
@@ -25,22 +25,23 @@ public class RouteCatalog {
     private final CamelContext camelContext;
     private final RouteFileReloader reloader;
     private final RouteFailureRecorder failures;
+    private final MeterRegistry meters;
 
-    public RouteCatalog(CamelContext camelContext, RouteFileReloader reloader, RouteFailureRecorder failures) {
+    public RouteCatalog(CamelContext camelContext, RouteFileReloader reloader, RouteFailureRecorder failures,
+            MeterRegistry meters) {
         this.camelContext = camelContext;
         this.reloader = reloader;
         this.failures = failures;
+        this.meters = meters;
     }
 
     public Listing list() {
-        ManagedCamelContext managed = camelContext.getCamelContextExtension().getContextPlugin(ManagedCamelContext.class);
         List<RouteView> routes = new ArrayList<>();
         List<Route> all = new ArrayList<>(camelContext.getRoutes());
         all.sort(Comparator.comparing(Route::getRouteId));
         for (Route route : all) {
             String id = route.getRouteId();
             ServiceStatus status = camelContext.getRouteController().getRouteStatus(id);
-            ManagedRouteMBean stats = managed == null ? null : managed.getManagedRoute(id);
             RouteFailureRecorder.LastError lastError = failures.lastError(id);
             if (lastError == null && route.getLastError() != null && route.getLastError().getException() != null) {
                 Throwable e = route.getLastError().getException();
@@ -48,8 +49,8 @@ public class RouteCatalog {
                         route.getLastError().getPhase() + ": " + e.getMessage(), null, null);
             }
             routes.add(new RouteView(id, reloader.fileOf(id), status == null ? "Unknown" : status.name(),
-                    stats == null ? null : stats.getExchangesTotal(),
-                    stats == null ? null : stats.getExchangesFailed(),
+                    count("camel.exchanges.total", id),
+                    count("camel.exchanges.failed", id),
                     lastError));
         }
         Collection<RouteFileState> states = reloader.states().values();
@@ -57,5 +58,11 @@ public class RouteCatalog {
                 .map(s -> new FileView(s.file(), s.status().name(), s.routeIds(), s.error(), s.line(), s.changedAt()))
                 .toList();
         return new Listing(routes, files);
+    }
+
+    /** Exchange counters come from the Camel micrometer route policy, the same figures /actuator/prometheus shows. */
+    private long count(String meter, String routeId) {
+        Counter counter = meters.find(meter).tag("routeId", routeId).counter();
+        return counter == null ? 0 : (long) counter.count();
     }
 }

@@ -113,6 +113,7 @@ public class RouteFileReloader implements AutoCloseable {
             }
         }
         boolean configurationChanged = false;
+        Set<String> applied = new LinkedHashSet<>();
         for (Map.Entry<String, String> entry : current.entrySet()) {
             String file = entry.getKey();
             String content = entry.getValue();
@@ -122,9 +123,10 @@ public class RouteFileReloader implements AutoCloseable {
             }
             seenHashes.put(file, hash);
             configurationChanged |= apply(file, content);
+            applied.add(file);
         }
         if (configurationChanged) {
-            reapplyRoutesAfterConfigurationChange();
+            reapplyRoutesAfterConfigurationChange(applied);
         }
     }
 
@@ -261,9 +263,12 @@ public class RouteFileReloader implements AutoCloseable {
         }
     }
 
-    /** Routes of files that use a route configuration are rebuilt so they pick up its new version. */
-    private void reapplyRoutesAfterConfigurationChange() {
+    /** Routes loaded before a route configuration changed are rebuilt so they pick up its new version. */
+    private void reapplyRoutesAfterConfigurationChange(Set<String> alreadyApplied) {
         for (Map.Entry<String, String> entry : new TreeMap<>(lastGoodContent).entrySet()) {
+            if (alreadyApplied.contains(entry.getKey())) {
+                continue;
+            }
             RouteFileState state = states.get(entry.getKey());
             if (state != null && !state.routeIds().isEmpty() && !state.broken()) {
                 apply(entry.getKey(), entry.getValue());

@@ -1,6 +1,7 @@
 package io.integrationhub.platform.routes;
 
 import io.integrationhub.platform.HubProperties;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.springframework.context.ApplicationListener;
@@ -47,8 +48,9 @@ class RoutesConfiguration {
     }
 
     @Bean
-    RouteCatalog routeCatalog(CamelContext camelContext, RouteFileReloader reloader, RouteFailureRecorder failures) {
-        return new RouteCatalog(camelContext, reloader, failures);
+    RouteCatalog routeCatalog(CamelContext camelContext, RouteFileReloader reloader, RouteFailureRecorder failures,
+            MeterRegistry meters) {
+        return new RouteCatalog(camelContext, reloader, failures, meters);
     }
 
     @Bean

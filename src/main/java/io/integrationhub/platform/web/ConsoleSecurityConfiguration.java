@@ -13,16 +13,28 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
- * Login for the operations console: Hawtio and Jolokia need the console user unless
- * {@code hub.console.authentication-enabled=false} (dev profile only). The REST API and the simulators are not
- * behind this login: the API carries its own bearer-token check.
+ * Login for the operations console: Hawtio and Jolokia need the console user (form login for browsers, HTTP Basic
+ * for tools) unless {@code hub.console.authentication-enabled=false} (dev profile only). This is the console's one
+ * login; Hawtio's own JAAS login is switched off ({@code hawtio.authenticationEnabled=false}) so a user does not
+ * log in twice. The REST API and the simulators are not behind this login.
  */
 @Configuration(proxyBeanMethods = false)
 class ConsoleSecurityConfiguration {
 
-    private static final String[] CONSOLE = {"/actuator/hawtio/**", "/actuator/jolokia/**"};
+    // path patterns, not MVC patterns: Hawtio and Jolokia are served by servlets of their own
+    private static final RequestMatcher CONSOLE = new OrRequestMatcher(
+            PathPatternRequestMatcher.withDefaults().matcher("/actuator/hawtio/**"),
+            PathPatternRequestMatcher.withDefaults().matcher("/actuator/hawtio"),
+            PathPatternRequestMatcher.withDefaults().matcher("/actuator/jolokia/**"),
+            PathPatternRequestMatcher.withDefaults().matcher("/actuator/jolokia"));
+    private static final RequestMatcher API_AND_SIMULATORS = new OrRequestMatcher(
+            PathPatternRequestMatcher.withDefaults().matcher("/api/**"),
+            PathPatternRequestMatcher.withDefaults().matcher("/sim/**"));
 
     @Bean
     SecurityFilterChain consoleSecurity(HttpSecurity http, HubProperties properties) throws Exception {
@@ -39,7 +51,7 @@ class ConsoleSecurityConfiguration {
                 .formLogin(withDefaults())
                 // the console's browser client sends the XSRF cookie back; API clients use bearer tokens instead
                 .csrf(csrf -> csrf.csrfTokenRepository(CookieCsrfTokenRepository.withHttpOnlyFalse())
-                        .ignoringRequestMatchers("/api/**", "/sim/**"))
+                        .ignoringRequestMatchers(API_AND_SIMULATORS))
                 .build();
     }
 

@@ -1,0 +1,48 @@
+package io.integrationhub.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.integrationhub.HubApplication;
+import io.integrationhub.support.TestKafka;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+/** A bad setting stops start-up, and what the operator reads names the setting and its variable. */
+@ExtendWith(OutputCaptureExtension.class)
+class ConfigValidationTest {
+
+    @Test
+    void anOutOfRangeKafkaPortStopsStartUpNamingTheSetting(CapturedOutput output) {
+        assertThatThrownBy(() -> start("dev,test", "--hub.kafka.embedded-port=70000")).isNotNull();
+        assertThat(output).contains("APPLICATION FAILED TO START").contains("hub.kafka.embeddedPort")
+                .contains("70000").contains("HUB_KAFKA_PORT");
+    }
+
+    @Test
+    void aMissingConsolePasswordOutsideDevStopsStartUpNamingTheSetting(CapturedOutput output) {
+        assertThatThrownBy(() -> start("test", "--hub.console.password=")).isNotNull();
+        assertThat(output).contains("APPLICATION FAILED TO START")
+                .contains("hub.console.password (HUB_CONSOLE_PASSWORD) must be set");
+    }
+
+    @Test
+    void aDatabaseNameThatIsNotAnIdentifierStopsStartUpNamingTheSetting(CapturedOutput output) {
+        assertThatThrownBy(() -> start("dev,test", "--hub.db.name=hub; drop table x")).isNotNull();
+        assertThat(output).contains("hub.db.name").contains("HUB_DB_NAME");
+    }
+
+    private static void start(String profiles, String... args) {
+        List<String> all = new ArrayList<>(List.of("--server.port=0", "--spring.profiles.active=" + profiles,
+                "--hub.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(), "--spring.jmx.enabled=false",
+                "--hub.routes.reload-enabled=false"));
+        all.addAll(Arrays.asList(args));
+        new SpringApplicationBuilder(HubApplication.class).run(all.toArray(String[]::new)).close();
+    }
+}

@@ -1,0 +1,83 @@
+package io.integrationhub.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.integrationhub.support.HubIntegrationTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.client.TestRestTemplate;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.ResponseEntity;
+
+/** Health, metrics, the OpenAPI document, the route listing and correlation ids, over real HTTP. */
+class OperationsIT extends HubIntegrationTest {
+
+    @Autowired TestRestTemplate http;
+    private final ObjectMapper json = new ObjectMapper();
+
+    @Test
+    void healthReportsDatabaseKafkaAndRoutes() throws Exception {
+        ResponseEntity<String> response = http.getForEntity(url("/actuator/health"), String.class);
+
+        assertThat(response.getStatusCode().value()).isEqualTo(200);
+        JsonNode components = json.readTree(response.getBody()).at("/components");
+        assertThat(components.at("/db/status").asText()).isEqualTo("UP");
+        assertThat(components.at("/kafka/status").asText()).isEqualTo("UP");
+        assertThat(components.at("/kafka/details/brokers").asInt()).isEqualTo(1);
+        assertThat(components.at("/routes/details/loadedFiles").asInt()).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void prometheusExposesCamelRouteMetrics() {
+        http.getForEntity(url("/api/v1/admin/routes"), String.class); // one exchange through a route
+
+        String metrics = http.getForObject(url("/actuator/prometheus"), String.class);
+
+        assertThat(metrics).contains("camel_exchanges_total").contains("routeId=\"platform-admin-routes\"");
+    }
+
+    @Test
+    void openApiDocumentListsTheRestApi() throws Exception {
+        JsonNode doc = json.readTree(http.getForObject(url("/api/api-doc"), String.class));
+
+        assertThat(doc.at("/openapi").asText()).startsWith("3.");
+        assertThat(doc.at("/paths").has("/v1/admin/routes")).isTrue();
+        assertThat(doc.at("/servers/0/url").asText()).endsWith("/api");
+    }
+
+    @Test
+    void routeListingNamesEachRouteWithItsFileStatusAndCounters() throws Exception {
+        http.getForEntity(url("/api/v1/admin/routes"), String.class);
+        JsonNode listing = json.readTree(http.getForObject(url("/api/v1/admin/routes"), String.class));
+
+        JsonNode admin = null;
+        for (JsonNode route : listing.at("/routes")) {
+            if (route.at("/id").asText().equals("platform-admin-routes")) {
+                admin = route;
+            }
+        }
+        assertThat(admin).isNotNull();
+        assertThat(admin.at("/file").asText()).isEqualTo("platform/platform-admin-api.yaml");
+        assertThat(admin.at("/status").asText()).isEqualTo("Started");
+        assertThat(admin.at("/exchangesTotal").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(admin.has("exchangesFailed")).isTrue();
+        assertThat(admin.has("lastError")).isTrue();
+        assertThat(listing.at("/files").findValuesAsText("file")).contains("platform/platform-kafka-probe.yaml");
+    }
+
+    @Test
+    void everyResponseCarriesTheCallersCorrelationIdOrANewOne() {
+        HttpHeaders headers = new HttpHeaders();
+        headers.set("X-Correlation-Id", "trace-me-42");
+        ResponseEntity<String> echoed = http.exchange(url("/api/v1/admin/routes"), HttpMethod.GET,
+                new HttpEntity<>(headers), String.class);
+        ResponseEntity<String> fresh = http.getForEntity(url("/api/v1/admin/routes"), String.class);
+
+        assertThat(echoed.getHeaders().getFirst("X-Correlation-Id")).isEqualTo("trace-me-42");
+        assertThat(fresh.getHeaders().getFirst("X-Correlation-Id")).matches("[0-9a-f-]{36}");
+    }
+}

@@ -1,0 +1,87 @@
+package io.integrationhub.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.integrationhub.platform.routes.RouteFileReloader;
+import io.integrationhub.platform.routes.RouteFileState;
+import io.integrationhub.support.HubIntegrationTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.yaml.snakeyaml.Yaml;
+
+/** Every file under routes/ and kamelets/ loads: a broken file in the repository fails the build, not production. */
+class RouteAndKameletFilesIT extends HubIntegrationTest {
+
+    @Autowired RouteFileReloader reloader;
+    @Autowired CamelContext camelContext;
+    @Autowired ProducerTemplate producer;
+
+    @Test
+    void everyRouteFileInTheRepositoryLoadsWithAllItsRoutesStarted() throws Exception {
+        List<String> files;
+        try (Stream<Path> paths = Files.walk(Path.of("routes"))) {
+            files = paths.filter(p -> p.toString().endsWith(".yaml"))
+                    .map(p -> Path.of("routes").relativize(p).toString()).sorted().toList();
+        }
+        Map<String, RouteFileState> states = reloader.states();
+
+        assertThat(files).isNotEmpty();
+        for (String file : files) {
+            RouteFileState state = states.get(file);
+            assertThat(state).as("state of %s", file).isNotNull();
+            assertThat(state.broken()).as("%s: %s", file, state.error()).isFalse();
+            for (String routeId : state.routeIds()) {
+                assertThat(camelContext.getRouteController().getRouteStatus(routeId).isStarted())
+                        .as("route %s of %s started", routeId, file).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void everyKameletInTheRepositoryInstantiatesAndActionsProcessAMessage() throws Exception {
+        List<Path> kamelets;
+        try (Stream<Path> paths = Files.list(Path.of("kamelets"))) {
+            kamelets = paths.filter(p -> p.toString().endsWith(".kamelet.yaml")).sorted().toList();
+        }
+        assertThat(kamelets).isNotEmpty();
+        for (Path file : kamelets) {
+            Map<String, Object> kamelet = new Yaml().load(Files.readString(file));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> metadata = (Map<String, Object>) kamelet.get("metadata");
+            String name = (String) metadata.get("name");
+            @SuppressWarnings("unchecked")
+            String type = ((Map<String, String>) metadata.get("labels")).get("camel.apache.org/kamelet.type");
+            assertThat(file.getFileName().toString()).isEqualTo(name + ".kamelet.yaml");
+            assertThat(name).endsWith("-" + type);
+
+            String routeId = "kamelet-check-" + name;
+            camelContext.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    if ("source".equals(type)) {
+                        from("kamelet:" + name).routeId(routeId).to("log:kamelet-check");
+                    } else {
+                        from("direct:" + routeId).routeId(routeId).to("kamelet:" + name);
+                    }
+                }
+            });
+            try {
+                assertThat(camelContext.getRouteController().getRouteStatus(routeId).isStarted()).isTrue();
+                if (!"source".equals(type)) {
+                    producer.sendBody("direct:" + routeId, "{}");
+                }
+            } finally {
+                camelContext.getRouteController().stopRoute(routeId);
+                camelContext.removeRoute(routeId);
+            }
+        }
+    }
+}
