@@ -27,10 +27,13 @@ class QuartzClusterIT {
     void twoReplicasOnOneDatabaseFireEachCronTriggerOnce() throws Exception {
         Path routes = TestRoutes.copy(Path.of("src/test/resources/quartz-cluster-routes"),
                 Path.of("target", "quartz-cluster-routes-" + UUID.randomUUID()));
-        try (HubProcess first = HubProcess.start("quartz-a", args(routes), Duration.ofSeconds(120))) {
+        // a scheduler name of this test's own: every hub on a database with the same scheduler name shares its jobs,
+        // so another hub process on hub_test must not take part in this cluster
+        String scheduler = "quartz-cluster-it-" + UUID.randomUUID();
+        try (HubProcess first = HubProcess.start("quartz-a", args(routes, scheduler), Duration.ofSeconds(120))) {
             sql("DROP TABLE IF EXISTS test_quartz_fires");
             sql("CREATE TABLE test_quartz_fires (fire_ms bigint NOT NULL, instance text NOT NULL)");
-            try (HubProcess second = HubProcess.start("quartz-b", args(routes), Duration.ofSeconds(120))) {
+            try (HubProcess second = HubProcess.start("quartz-b", args(routes, scheduler), Duration.ofSeconds(120))) {
                 long since = count("SELECT count(*) FROM test_quartz_fires");
                 // both replicas are up: watch at least 8 more fires
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
@@ -47,8 +50,9 @@ class QuartzClusterIT {
         }
     }
 
-    private static List<String> args(Path routes) {
-        return List.of("--hub.routes.directory=" + routes, "--hub.routes.reload-enabled=false");
+    private static List<String> args(Path routes, String schedulerName) {
+        return List.of("--hub.routes.directory=" + routes, "--hub.routes.reload-enabled=false",
+                "--spring.quartz.scheduler-name=" + schedulerName);
     }
 
     private static void sql(String statement) throws Exception {
