@@ -1,0 +1,178 @@
+package io.integrationhub.events;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Dead-letter operations: list what waits on a dead-letter topic, and replay records onto their source topic.
+ * The list comes from the {@code dead_letter} index (filled by the events-dead-letter-index route); the records
+ * themselves are read back from Kafka by partition and offset, so nothing is copied out of Kafka.
+ */
+public class DeadLetters {
+
+    /** Headers the backbone added on the way to the dead-letter topic; a replayed record starts afresh. */
+    private static final Set<String> FAILURE_HEADERS = Set.of(SubscriptionPolicy.ATTEMPT, SubscriptionPolicy.ATTEMPTS,
+            SubscriptionPolicy.LAST_ERROR, SubscriptionPolicy.SOURCE_TOPIC, SubscriptionPolicy.SOURCE_PARTITION,
+            SubscriptionPolicy.SOURCE_OFFSET, SubscriptionPolicy.SUBSCRIPTION);
+
+    public record Entry(String eventId, String eventType, String tenantId, Integer attempts, String lastError,
+            Instant deadAt, String sourceTopic, String subscription, int partition, long offset, Instant replayedAt) {}
+
+    public record Page(String topic, int page, int size, long total, List<Entry> items) {}
+
+    public record ReplayReport(String topic, int requested, int replayed, List<String> notFound) {}
+
+    private final JdbcTemplate jdbc;
+    private final Producer<String, byte[]> producer;
+    private final String bootstrapServers;
+
+    public DeadLetters(JdbcTemplate jdbc, Producer<String, byte[]> producer, String bootstrapServers) {
+        this.jdbc = jdbc;
+        this.producer = producer;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /** Dead letters of a topic still waiting for a replay, oldest first. */
+    public Page list(String topic, int page, int size) {
+        int safeSize = Math.max(1, Math.min(size, 500));
+        int safePage = Math.max(0, page);
+        Long total = jdbc.queryForObject(
+                "SELECT count(*) FROM dead_letter WHERE topic = ? AND replayed_at IS NULL", Long.class, topic);
+        List<Entry> items = jdbc.query("""
+                SELECT * FROM dead_letter WHERE topic = ? AND replayed_at IS NULL
+                ORDER BY dead_at, kafka_partition, kafka_offset LIMIT ? OFFSET ?
+                """, (rs, n) -> entry(rs), topic, safeSize, safePage * safeSize);
+        return new Page(topic, safePage, safeSize, total == null ? 0 : total, items);
+    }
+
+    /**
+     * Puts dead letters back on their source topic with their original key, payload and headers (without the
+     * failure headers) and marks them replayed. {@code eventIds} empty means every waiting dead letter.
+     */
+    public ReplayReport replay(String topic, Collection<String> eventIds) throws Exception {
+        List<Entry> waiting = eventIds == null || eventIds.isEmpty()
+                ? jdbc.query("SELECT * FROM dead_letter WHERE topic = ? AND replayed_at IS NULL ORDER BY kafka_partition, kafka_offset",
+                        (rs, n) -> entry(rs), topic)
+                : jdbc.query("SELECT * FROM dead_letter WHERE topic = ? AND replayed_at IS NULL AND event_id = ANY(?) "
+                        + "ORDER BY kafka_partition, kafka_offset",
+                        (rs, n) -> entry(rs), topic, eventIds.toArray(String[]::new));
+        List<String> notFound = new ArrayList<>();
+        if (eventIds != null) {
+            Set<String> found = new java.util.HashSet<>();
+            waiting.forEach(e -> found.add(e.eventId()));
+            eventIds.stream().filter(id -> !found.contains(id)).forEach(notFound::add);
+        }
+        Map<TopicPartition, Map<Long, ConsumerRecord<String, byte[]>>> records = fetch(topic, waiting);
+        int replayed = 0;
+        for (Entry entry : waiting) {
+            ConsumerRecord<String, byte[]> record = records.getOrDefault(new TopicPartition(topic, entry.partition()), Map.of())
+                    .get(entry.offset());
+            if (record == null) {
+                notFound.add(entry.eventId() == null ? entry.partition() + "/" + entry.offset() : entry.eventId());
+                continue;
+            }
+            RecordHeaders headers = new RecordHeaders();
+            for (Header header : record.headers()) {
+                if (!FAILURE_HEADERS.contains(header.key())) {
+                    headers.add(header);
+                }
+            }
+            headers.add("hub_replayed_from", (topic + "/" + entry.partition() + "/" + entry.offset())
+                    .getBytes(StandardCharsets.UTF_8));
+            producer.send(new ProducerRecord<>(entry.sourceTopic(), null, record.key(), record.value(), headers))
+                    .get(30, TimeUnit.SECONDS);
+            jdbc.update("UPDATE dead_letter SET replayed_at = now() WHERE topic = ? AND kafka_partition = ? AND kafka_offset = ?",
+                    topic, entry.partition(), entry.offset());
+            replayed++;
+        }
+        return new ReplayReport(topic, eventIds == null || eventIds.isEmpty() ? waiting.size() : eventIds.size(),
+                replayed, notFound);
+    }
+
+    /** The REST form: body {@code {"eventIds": ["..."]}}, or empty / {@code {}} for every waiting dead letter. */
+    public ReplayReport replayRequest(String topic, String body) throws Exception {
+        List<String> ids = new ArrayList<>();
+        if (body != null && !body.isBlank()) {
+            com.fasterxml.jackson.databind.JsonNode request;
+            try {
+                request = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalArgumentException("request body is not JSON: " + e.getOriginalMessage());
+            }
+            com.fasterxml.jackson.databind.JsonNode eventIds = request.get("eventIds");
+            if (eventIds != null && !eventIds.isNull()) {
+                if (!eventIds.isArray()) {
+                    throw new IllegalArgumentException("eventIds must be an array of event ids");
+                }
+                eventIds.forEach(id -> ids.add(id.asText()));
+            }
+        }
+        return replay(topic, ids);
+    }
+
+    private Map<TopicPartition, Map<Long, ConsumerRecord<String, byte[]>>> fetch(String topic, List<Entry> entries) {
+        Map<TopicPartition, Map<Long, ConsumerRecord<String, byte[]>>> found = new HashMap<>();
+        if (entries.isEmpty()) {
+            return found;
+        }
+        Map<TopicPartition, Long> from = new HashMap<>();
+        Map<TopicPartition, Long> until = new HashMap<>();
+        for (Entry e : entries) {
+            TopicPartition tp = new TopicPartition(topic, e.partition());
+            from.merge(tp, e.offset(), Math::min);
+            until.merge(tp, e.offset(), Math::max);
+        }
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, "hub-dead-letter-replay-" + UUID.randomUUID(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+            consumer.assign(from.keySet());
+            from.forEach(consumer::seek);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            Set<TopicPartition> done = new java.util.HashSet<>();
+            while (done.size() < from.size() && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+                    found.computeIfAbsent(tp, k -> new HashMap<>()).put(record.offset(), record);
+                    if (record.offset() >= until.get(tp)) {
+                        done.add(tp);
+                        consumer.pause(List.of(tp));
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    private static Entry entry(java.sql.ResultSet rs) throws java.sql.SQLException {
+        Timestamp replayed = rs.getTimestamp("replayed_at");
+        int attempts = rs.getInt("attempts");
+        return new Entry(rs.getString("event_id"), rs.getString("event_type"), rs.getString("tenant_id"),
+                rs.wasNull() ? null : attempts, rs.getString("last_error"), rs.getTimestamp("dead_at").toInstant(),
+                rs.getString("source_topic"), rs.getString("subscription"), rs.getInt("kafka_partition"),
+                rs.getLong("kafka_offset"), replayed == null ? null : replayed.toInstant());
+    }
+}

@@ -1,0 +1,48 @@
+package io.integrationhub.events;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/** Settings of the event backbone ({@code hub.events.*}). */
+@Validated
+@ConfigurationProperties("hub.events")
+public record EventsProperties(
+        @Valid @NotNull @DefaultValue Relay relay,
+        @NotBlank @DefaultValue("domain-events") String defaultTopic,
+        @NotBlank @DefaultValue("domain-events-dlq") String deadLetterTopic,
+        /** aggregate_type → topic; an aggregate type not listed goes to {@code defaultTopic} */
+        @NotNull @DefaultValue Map<String, String> topics,
+        @Valid @NotNull @DefaultValue Dlq dlq) {
+
+    public String topicFor(String aggregateType) {
+        return topics.getOrDefault(aggregateType, defaultTopic);
+    }
+
+    /** The outbox relay. */
+    public record Relay(
+            @DefaultValue("true") boolean enabled,
+            @Min(1) @Max(10_000) @DefaultValue("1000") int batchSize,
+            /** fallback poll when no NOTIFY arrives (e.g. the listener connection is down) */
+            @NotNull @DefaultValue("1s") Duration pollInterval,
+            /** how long a claimed batch is reserved for this relay; after a crash the rows are free again */
+            @NotNull @DefaultValue("60s") Duration lease,
+            /** failed publishes of a record Kafka rejects before the event is dead-lettered */
+            @Min(1) @Max(100) @DefaultValue("5") int maxAttempts,
+            @NotNull @DefaultValue("1s") Duration initialBackoff,
+            @NotNull @DefaultValue("60s") Duration maxBackoff) {}
+
+    /** The dead-letter monitor. */
+    public record Dlq(
+            /** depth above which an alert is logged and ops.dlq_threshold emitted */
+            @Min(0) @DefaultValue("100") long threshold,
+            /** at most one alert per topic per interval while it stays above the threshold */
+            @NotNull @DefaultValue("1h") Duration alertInterval) {}
+}

@@ -1,0 +1,170 @@
+package io.integrationhub.events;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * The retry policy of one subscription (a bean of the {@code subscription-source} Kamelet): validates its
+ * settings when the route is created, numbers delivery attempts, and decides what a failed delivery becomes,
+ * a delayed redelivery or a dead letter.
+ *
+ * <p>Backoff for attempt n (n = 1 for the first failure) is {@code min(minBackoff * 2^(n-1), maxBackoff)}.
+ */
+public class SubscriptionPolicy {
+
+    /** Kafka headers the backbone adds to a message; they travel with it through redeliveries and dead letters. */
+    public static final String ATTEMPT = "hub_delivery_attempt";
+    public static final String ATTEMPTS = "hub_delivery_attempts";
+    public static final String LAST_ERROR = "hub_last_error";
+    public static final String SOURCE_TOPIC = "hub_source_topic";
+    public static final String SOURCE_PARTITION = "hub_source_partition";
+    public static final String SOURCE_OFFSET = "hub_source_offset";
+    public static final String SUBSCRIPTION = "hub_subscription";
+
+    /** Working values of the Kamelet, kept as exchange properties so they never travel as Kafka headers. */
+    static final String MESSAGE_ID = "subscriptionMessageId";
+    static final String ACTION = "subscriptionAction";
+    static final String TARGET = "subscriptionTarget";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private String topic;
+    private String subscription;
+    private long minBackoff = 10_000;
+    private long maxBackoff = 600_000;
+    private int maxDeliveryAttempts = 5;
+    private String deadLetterTopic;
+
+    public void setTopic(String topic) {
+        this.topic = topic;
+    }
+
+    public void setSubscription(String subscription) {
+        this.subscription = subscription;
+    }
+
+    public void setMinBackoff(long minBackoff) {
+        this.minBackoff = minBackoff;
+    }
+
+    public void setMaxBackoff(long maxBackoff) {
+        this.maxBackoff = maxBackoff;
+    }
+
+    public void setMaxDeliveryAttempts(int maxDeliveryAttempts) {
+        this.maxDeliveryAttempts = maxDeliveryAttempts;
+    }
+
+    public void setDeadLetterTopic(String deadLetterTopic) {
+        this.deadLetterTopic = deadLetterTopic;
+    }
+
+    /** Called when the subscription's route starts: a bad setting stops the route with a message naming it. */
+    public void validate() {
+        require(topic != null && !topic.isBlank(), "topic is required");
+        require(subscription != null && subscription.matches("[A-Za-z0-9._-]{1,200}"),
+                "subscription must be 1..200 characters of letters, digits, '.', '_', '-'");
+        require(maxDeliveryAttempts >= 5 && maxDeliveryAttempts <= 100,
+                "maxDeliveryAttempts must be within 5..100, was " + maxDeliveryAttempts);
+        require(minBackoff >= 0 && maxBackoff >= minBackoff && maxBackoff <= 600_000,
+                "minBackoff/maxBackoff must satisfy 0 <= minBackoff <= maxBackoff <= 600000 ms");
+    }
+
+    private void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException("subscription-source " + subscription + ": " + message);
+        }
+    }
+
+    public String redeliveryTopic() {
+        return topic + "." + subscription + ".redelivery";
+    }
+
+    public String deadLetterTopic() {
+        return deadLetterTopic == null || deadLetterTopic.isBlank() ? topic + "-dlq" : deadLetterTopic;
+    }
+
+    public long backoffMillis(int failedAttempt) {
+        long backoff = minBackoff << Math.min(Math.max(failedAttempt - 1, 0), 30);
+        return Math.min(backoff < 0 ? maxBackoff : backoff, maxBackoff);
+    }
+
+    /**
+     * First step of every delivery: numbers the attempt, remembers where the message first came from, and picks
+     * the idempotency key (the event id, else the original topic-partition-offset).
+     */
+    public void onDelivery(Exchange exchange) {
+        validate();
+        Message in = exchange.getMessage();
+        int attempt = parseInt(in.getHeader(ATTEMPT, String.class), 1);
+        in.setHeader(ATTEMPT, String.valueOf(attempt));
+        in.setHeader(SUBSCRIPTION, subscription);
+        if (in.getHeader(SOURCE_TOPIC) == null) {
+            in.setHeader(SOURCE_TOPIC, in.getHeader("kafka.TOPIC", String.class));
+            in.setHeader(SOURCE_PARTITION, in.getHeader("kafka.PARTITION", String.class));
+            in.setHeader(SOURCE_OFFSET, in.getHeader("kafka.OFFSET", String.class));
+        }
+        String eventId = in.getHeader("event_id", String.class);
+        exchange.setProperty(MESSAGE_ID, eventId != null && !eventId.isBlank() ? eventId
+                : in.getHeader(SOURCE_TOPIC) + "-" + in.getHeader(SOURCE_PARTITION) + "-" + in.getHeader(SOURCE_OFFSET));
+        String correlation = in.getHeader("correlation_id", String.class);
+        if (correlation != null && in.getHeader("correlationId") == null) {
+            in.setHeader("correlationId", correlation);
+        }
+    }
+
+    /**
+     * After a failed delivery: sets exchange property {@code subscriptionAction} to {@code dead-letter} (topic in
+     * {@code subscriptionTarget}) or {@code redeliver} (the redelivery row's columns as {@code redelivery*}).
+     */
+    public void onFailure(Exchange exchange) throws JsonProcessingException {
+        Message in = exchange.getMessage();
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        int attempt = parseInt(in.getHeader(ATTEMPT, String.class), 1);
+        String error = cause == null ? "unknown error" : cause.getClass().getName() + ": " + cause.getMessage();
+        in.setHeader(LAST_ERROR, error.length() > 2000 ? error.substring(0, 2000) : error);
+        if (attempt >= maxDeliveryAttempts) {
+            exchange.setProperty(ACTION, "dead-letter");
+            in.setHeader(ATTEMPTS, String.valueOf(attempt));
+            exchange.setProperty(TARGET, deadLetterTopic());
+            return;
+        }
+        exchange.setProperty(ACTION, "redeliver");
+        exchange.setProperty("redeliveryId", UUID.randomUUID());
+        exchange.setProperty("redeliverySubscription", subscription);
+        exchange.setProperty("redeliveryTopic", redeliveryTopic());
+        exchange.setProperty("redeliveryKey", in.getHeader("kafka.KEY", String.class));
+        exchange.setProperty("redeliveryPayload", in.getBody(String.class));
+        exchange.setProperty("redeliveryAttempt", attempt + 1);
+        exchange.setProperty("redeliveryDueAt", Timestamp.from(Instant.now().plusMillis(backoffMillis(attempt))));
+        exchange.setProperty("redeliveryHeaders", JSON.writeValueAsString(messageHeaders(in, attempt + 1)));
+    }
+
+    /** The Kafka headers a redelivered message carries: the original ones plus the backbone's. */
+    private static Map<String, String> messageHeaders(Message in, int nextAttempt) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        in.getHeaders().forEach((name, value) -> {
+            if (value instanceof String text && !name.startsWith("kafka.") && !name.startsWith("Camel")
+                    && !name.startsWith("camel")) {
+                headers.put(name, text);
+            }
+        });
+        headers.put(ATTEMPT, String.valueOf(nextAttempt));
+        return headers;
+    }
+
+    private static int parseInt(String value, int fallback) {
+        try {
+            return value == null ? fallback : Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package io.integrationhub.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.integrationhub.support.HubIntegrationTest;
+import io.integrationhub.support.OutboxTestSupport;
+import io.integrationhub.support.TestKafka;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.IllegalTransactionStateException;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** The outbox writer and relay against real PostgreSQL and Kafka. */
+class OutboxIT extends HubIntegrationTest {
+
+    @Autowired OutboxWriter outbox;
+    @Autowired TransactionTemplate transaction;
+    @Autowired JdbcTemplate jdbc;
+    @Autowired CamelContext camelContext;
+    @Autowired ProducerTemplate producer;
+
+    @BeforeAll
+    static void businessTable(@Autowired JdbcTemplate jdbc) {
+        jdbc.execute("CREATE TABLE IF NOT EXISTS test_order (tenant_id text, id text, PRIMARY KEY (tenant_id, id))");
+    }
+
+    @Test
+    void aRolledBackBusinessChangeLeavesNoEvent() {
+        UUID id = UUID.randomUUID();
+        assertThatThrownBy(() -> transaction.executeWithoutResult(status -> {
+            jdbc.update("INSERT INTO test_order VALUES ('t1', ?)", id.toString());
+            outbox.append(new OutboxEvent(id, "order.created", 1, "order", id.toString(), "t1", "{}", Map.of()));
+            throw new IllegalStateException("business rule failed");
+        })).hasMessage("business rule failed");
+
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM event_outbox WHERE id = ?", Long.class, id)).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM test_order WHERE id = ?", Long.class, id.toString())).isZero();
+    }
+
+    @Test
+    void anEventOutsideATransactionIsRefused() {
+        assertThatThrownBy(() -> outbox.append(OutboxEvent.of("order.created", "order", "o1", "t1", "{}")))
+                .isInstanceOf(IllegalTransactionStateException.class);
+    }
+
+    @Test
+    void aCommittedEventBecomesExactlyOneKafkaRecordWithItsHeaders() throws Exception {
+        String aggregate = "order-" + UUID.randomUUID();
+        try (KafkaConsumer<String, String> consumer = TestKafka.consumer("domain-events")) {
+            UUID id = transaction.execute(status -> {
+                jdbc.update("INSERT INTO test_order VALUES ('t1', ?)", aggregate);
+                return outbox.append(new OutboxEvent(null, "order.created", 2, "order", aggregate, "t1",
+                        "{\"total\":42}", Map.of("correlation_id", "corr-" + aggregate, "user_id", "u-7")));
+            });
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> "published".equals(
+                    jdbc.queryForObject("SELECT status FROM event_outbox WHERE id = ?", String.class, id)));
+            List<ConsumerRecord<String, String>> records = recordsFor(consumer, id.toString(), Duration.ofSeconds(5));
+
+            assertThat(records).hasSize(1);
+            ConsumerRecord<String, String> record = records.get(0);
+            assertThat(record.key()).isEqualTo(aggregate);
+            assertThat(record.value()).isEqualTo("{\"total\": 42}");
+            assertThat(OutboxTestSupport.header(record, "event_type")).isEqualTo("order.created");
+            assertThat(OutboxTestSupport.header(record, "event_version")).isEqualTo("2");
+            assertThat(OutboxTestSupport.header(record, "aggregate_type")).isEqualTo("order");
+            assertThat(OutboxTestSupport.header(record, "aggregate_id")).isEqualTo(aggregate);
+            assertThat(OutboxTestSupport.header(record, "tenant_id")).isEqualTo("t1");
+            assertThat(OutboxTestSupport.header(record, "correlation_id")).isEqualTo("corr-" + aggregate);
+            assertThat(OutboxTestSupport.header(record, "user_id")).isEqualTo("u-7");
+
+            // the audit-log subscription processed it once
+            await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
+                    "SELECT count(*) FROM event_log WHERE event_id = ?", Long.class, id) == 1);
+        }
+    }
+
+    @Test
+    void oneAggregatesEventsReachKafkaInTheOrderTheyWereWritten() {
+        String aggregate = "order-" + UUID.randomUUID();
+        List<String> written = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = TestKafka.consumer("domain-events")) {
+            for (int i = 0; i < 30; i++) {
+                int n = i;
+                written.add(transaction.execute(status -> outbox.append(new OutboxEvent(null, "order.changed", 1,
+                        "order", aggregate, "t1", "{\"n\":" + n + "}", Map.of()))).toString());
+            }
+            Map<String, Integer> seen = OutboxTestSupport.countByEventId(consumer, Set.copyOf(written), Duration.ofSeconds(30));
+            assertThat(seen.keySet()).containsExactlyInAnyOrderElementsOf(written);
+        }
+        List<String> published = jdbc.queryForList(
+                "SELECT id::text FROM event_outbox WHERE aggregate_id = ? ORDER BY published_at, position", String.class, aggregate);
+        assertThat(published).containsExactlyElementsOf(written);
+        try (KafkaConsumer<String, String> consumer = TestKafka.consumer("domain-events")) {
+            List<String> onTopic = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (onTopic.size() < written.size() && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(250))) {
+                    if (aggregate.equals(r.key())) {
+                        onTopic.add(OutboxTestSupport.header(r, "event_id"));
+                    }
+                }
+            }
+            assertThat(onTopic).containsExactlyElementsOf(written);
+        }
+    }
+
+    @Test
+    void theOutboxKameletWritesInTheRoutesTransactionAndRollsBackWithIt() throws Exception {
+        camelContext.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:test-outbox-kamelet").routeId("test-outbox-kamelet")
+                        .transacted()
+                        .to("sql:INSERT INTO test_order VALUES ('t2', :#${header.aggregateId})")
+                        .setBody(constant("{\"via\":\"kamelet\"}"))
+                        .to("kamelet:outbox-action")
+                        .filter(header("fail").isEqualTo(true))
+                        .throwException(new IllegalStateException("rolled back on purpose"));
+            }
+        });
+        try {
+            String committed = "k-" + UUID.randomUUID();
+            String rolledBack = "k-" + UUID.randomUUID();
+            producer.sendBodyAndHeaders("direct:test-outbox-kamelet", null, Map.of("aggregateId", committed,
+                    "eventType", "order.created", "aggregateType", "order", "tenantId", "t2"));
+            assertThatThrownBy(() -> producer.sendBodyAndHeaders("direct:test-outbox-kamelet", null, Map.of(
+                    "aggregateId", rolledBack, "eventType", "order.created", "aggregateType", "order", "tenantId", "t2",
+                    "fail", true))).isInstanceOf(CamelExecutionException.class);
+
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM event_outbox WHERE aggregate_id = ?", Long.class, committed)).isEqualTo(1);
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM event_outbox WHERE aggregate_id = ?", Long.class, rolledBack)).isZero();
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM test_order WHERE id = ?", Long.class, rolledBack)).isZero();
+        } finally {
+            camelContext.getRouteController().stopRoute("test-outbox-kamelet");
+            camelContext.removeRoute("test-outbox-kamelet");
+        }
+    }
+
+    @Test
+    void eventsOnBothSidesOfAMonthBoundaryLandInTheirMonthsPartitionsAndArePublished() {
+        jdbc.queryForObject("SELECT ensure_event_outbox_partitions(13)", Integer.class);
+        LocalDate nextMonth = LocalDate.now(ZoneOffset.UTC).withDayOfMonth(1).plusMonths(1);
+        String lastMicrosecond = nextMonth.atStartOfDay().minusNanos(1000).toString() + "Z";
+        String firstInstant = nextMonth.atStartOfDay().toString() + "Z";
+        UUID before = UUID.randomUUID();
+        UUID after = UUID.randomUUID();
+        String aggregate = "boundary-" + UUID.randomUUID();
+        transaction.executeWithoutResult(status -> {
+            for (Object[] row : List.of(new Object[] {before, lastMicrosecond}, new Object[] {after, firstInstant})) {
+                jdbc.update("""
+                        INSERT INTO event_outbox (id, event_type, aggregate_type, aggregate_id, tenant_id, payload, created_at)
+                        VALUES (?, 'order.created', 'order', ?, 't1', '{}', ?::timestamptz)
+                        """, row[0], aggregate, row[1]);
+            }
+        });
+
+        String partitionBefore = jdbc.queryForObject("SELECT tableoid::regclass::text FROM event_outbox WHERE id = ?", String.class, before);
+        String partitionAfter = jdbc.queryForObject("SELECT tableoid::regclass::text FROM event_outbox WHERE id = ?", String.class, after);
+        assertThat(partitionBefore).isEqualTo("event_outbox_" + nextMonth.minusMonths(1).toString().substring(0, 7).replace('-', '_'));
+        assertThat(partitionAfter).isEqualTo("event_outbox_" + nextMonth.toString().substring(0, 7).replace('-', '_'));
+        await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
+                "SELECT count(*) FROM event_outbox WHERE aggregate_id = ? AND status = 'published'", Long.class, aggregate) == 2);
+    }
+
+    @Test
+    void thePartitionJobCreatesMonthsAheadAndIsIdempotent() {
+        jdbc.queryForObject("SELECT ensure_event_outbox_partitions(6)", Integer.class);
+        assertThat(jdbc.queryForObject("SELECT ensure_event_outbox_partitions(6)", Integer.class)).isZero();
+        String sixMonthsAhead = LocalDate.now(ZoneOffset.UTC).plusMonths(6).toString().substring(0, 7).replace('-', '_');
+        assertThat(jdbc.queryForObject("SELECT to_regclass(?) IS NOT NULL", Boolean.class, "event_outbox_" + sixMonthsAhead)).isTrue();
+    }
+
+    private static List<ConsumerRecord<String, String>> recordsFor(KafkaConsumer<String, String> consumer, String eventId,
+            Duration window) {
+        List<ConsumerRecord<String, String>> found = new ArrayList<>();
+        long deadline = System.nanoTime() + window.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(250))) {
+                if (eventId.equals(OutboxTestSupport.header(r, "event_id"))) {
+                    found.add(r);
+                }
+            }
+        }
+        return found;
+    }
+}
