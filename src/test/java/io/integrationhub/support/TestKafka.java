@@ -20,15 +20,46 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class TestKafka {
 
     private static EmbeddedKafkaBroker broker;
+    private static int port;
+    private static Path logDir;
 
     private TestKafka() {}
 
     public static synchronized String bootstrapServers() {
         if (broker == null) {
-            broker = EmbeddedKafkaBroker.start(0, Path.of("target", "test-kafka-" + UUID.randomUUID()), 3);
-            Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "test-kafka-shutdown"));
+            logDir = Path.of("target", "test-kafka-" + UUID.randomUUID());
+            broker = EmbeddedKafkaBroker.start(0, logDir, 3);
+            port = Integer.parseInt(broker.bootstrapServers().substring(broker.bootstrapServers().lastIndexOf(':') + 1));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                synchronized (TestKafka.class) {
+                    if (broker != null) {
+                        broker.close();
+                    }
+                }
+            }, "test-kafka-shutdown"));
         }
         return broker.bootstrapServers();
+    }
+
+    /** Stops the broker, runs the action, and starts it again on the same port with the same data. */
+    public static void whileBrokerIsDown(ThrowingRunnable action) throws Exception {
+        bootstrapServers();
+        synchronized (TestKafka.class) {
+            broker.close();
+            broker = null;
+        }
+        try {
+            action.run();
+        } finally {
+            synchronized (TestKafka.class) {
+                broker = EmbeddedKafkaBroker.start(port, logDir, 3);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    public interface ThrowingRunnable {
+        void run() throws Exception;
     }
 
     public static KafkaProducer<String, String> producer() {
