@@ -169,9 +169,10 @@ public class DeadLetters {
 
     private static Entry entry(java.sql.ResultSet rs) throws java.sql.SQLException {
         Timestamp replayed = rs.getTimestamp("replayed_at");
-        int attempts = rs.getInt("attempts");
+        int attemptsValue = rs.getInt("attempts");
+        Integer attempts = rs.wasNull() ? null : attemptsValue;
         return new Entry(rs.getString("event_id"), rs.getString("event_type"), rs.getString("tenant_id"),
-                rs.wasNull() ? null : attempts, rs.getString("last_error"), rs.getTimestamp("dead_at").toInstant(),
+                attempts, rs.getString("last_error"), rs.getTimestamp("dead_at").toInstant(),
                 rs.getString("source_topic"), rs.getString("subscription"), rs.getInt("kafka_partition"),
                 rs.getLong("kafka_offset"), replayed == null ? null : replayed.toInstant());
     }

@@ -46,19 +46,27 @@ public class SubscriptionPolicy {
         this.topic = topic;
     }
 
+    // each setter checks its own value, so a bad Kamelet property fails the route when it is created
+
     public void setSubscription(String subscription) {
         this.subscription = subscription;
+        require(subscription != null && subscription.matches("[A-Za-z0-9._-]{1,200}"),
+                "subscription must be 1..200 characters of letters, digits, '.', '_', '-'");
     }
 
     public void setMinBackoff(long minBackoff) {
+        require(minBackoff >= 0 && minBackoff <= 600_000, "minBackoff must be within 0..600000 ms, was " + minBackoff);
         this.minBackoff = minBackoff;
     }
 
     public void setMaxBackoff(long maxBackoff) {
+        require(maxBackoff >= 0 && maxBackoff <= 600_000, "maxBackoff must be within 0..600000 ms, was " + maxBackoff);
         this.maxBackoff = maxBackoff;
     }
 
     public void setMaxDeliveryAttempts(int maxDeliveryAttempts) {
+        require(maxDeliveryAttempts >= 5 && maxDeliveryAttempts <= 100,
+                "maxDeliveryAttempts must be within 5..100, was " + maxDeliveryAttempts);
         this.maxDeliveryAttempts = maxDeliveryAttempts;
     }
 
@@ -66,15 +74,10 @@ public class SubscriptionPolicy {
         this.deadLetterTopic = deadLetterTopic;
     }
 
-    /** Called when the subscription's route starts: a bad setting stops the route with a message naming it. */
+    /** The checks that involve two settings. */
     public void validate() {
         require(topic != null && !topic.isBlank(), "topic is required");
-        require(subscription != null && subscription.matches("[A-Za-z0-9._-]{1,200}"),
-                "subscription must be 1..200 characters of letters, digits, '.', '_', '-'");
-        require(maxDeliveryAttempts >= 5 && maxDeliveryAttempts <= 100,
-                "maxDeliveryAttempts must be within 5..100, was " + maxDeliveryAttempts);
-        require(minBackoff >= 0 && maxBackoff >= minBackoff && maxBackoff <= 600_000,
-                "minBackoff/maxBackoff must satisfy 0 <= minBackoff <= maxBackoff <= 600000 ms");
+        require(maxBackoff >= minBackoff, "maxBackoff (" + maxBackoff + ") must not be below minBackoff (" + minBackoff + ")");
     }
 
     private void require(boolean ok, String message) {
