@@ -84,6 +84,11 @@ public final class HubProcess implements AutoCloseable {
         return log;
     }
 
+    /** SIGKILL: no shutdown hook, no graceful stop, as when a machine dies. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy();

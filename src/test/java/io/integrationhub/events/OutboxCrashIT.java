@@ -1,0 +1,104 @@
+package io.integrationhub.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.integrationhub.support.HubProcess;
+import io.integrationhub.support.OutboxTestSupport;
+import io.integrationhub.support.TestKafka;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Kill -9 of a relaying hub in the middle of a stream of events, then a restart: every committed event is
+ * published at least once and processed once. The hub runs in a child JVM on a database of its own, so no other
+ * relay in the test JVM can help it.
+ */
+class OutboxCrashIT {
+
+    private static final int EVENTS = 3000;
+
+    @Test
+    void aHubKilledWhileRelayingPublishesEveryCommittedEventAfterRestartAndProcessesEachOnce() throws Exception {
+        String run = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        String database = "hub_crash_" + run;
+        String topic = "crash-" + run;
+        List<String> args = List.of("--hub.db.name=" + database, "--hub.events.default-topic=" + topic,
+                "--hub.events.audit.subscription=crash-audit-" + run, "--spring.quartz.scheduler-name=crash-" + run,
+                "--hub.events.relay.lease=3s", "--hub.events.relay.batch-size=100", "--hub.routes.reload-enabled=false");
+        Set<String> written = ConcurrentHashMap.newKeySet();
+        try {
+            HubProcess first = HubProcess.start("crash-a", args, Duration.ofSeconds(120));
+            String url = "jdbc:postgresql://localhost:5432/" + database;
+            write(url, written, 0, EVENTS / 2);
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> count(url, "SELECT count(*) FROM event_outbox WHERE status = 'published'") > 100);
+            first.kill();
+            long publishedAtKill = count(url, "SELECT count(*) FROM event_outbox WHERE status = 'published'");
+            write(url, written, EVENTS / 2, EVENTS); // committed while no hub runs
+
+            try (HubProcess second = HubProcess.start("crash-b", args, Duration.ofSeconds(120));
+                 KafkaConsumer<String, String> consumer = TestKafka.consumer(topic)) {
+                await().atMost(Duration.ofSeconds(120)).until(() ->
+                        count(url, "SELECT count(*) FROM event_outbox WHERE status = 'published'") == EVENTS);
+                Map<String, Integer> onKafka = OutboxTestSupport.countByEventId(consumer, written, Duration.ofSeconds(60));
+                await().atMost(Duration.ofSeconds(60)).until(() -> count(url, "SELECT count(*) FROM event_log") == EVENTS);
+
+                assertThat(publishedAtKill).as("killed mid-stream").isLessThan(EVENTS);
+                assertThat(onKafka.keySet()).as("every committed event is on Kafka").containsExactlyInAnyOrderElementsOf(written);
+                assertThat(count(url, "SELECT count(DISTINCT event_id) FROM event_log")).as("processed once each").isEqualTo(EVENTS);
+                assertThat(count(url, "SELECT count(*) FROM camel_messageprocessed WHERE processorname = 'crash-audit-" + run + "'"))
+                        .isEqualTo(EVENTS);
+            }
+        } finally {
+            try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:5432/postgres", "postgres", "");
+                 Statement s = c.createStatement()) {
+                s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            }
+        }
+    }
+
+    /** Events in transactions of 50, as a business service would write them. */
+    private static void write(String url, Set<String> written, int from, int to) throws Exception {
+        try (Connection c = DriverManager.getConnection(url, "postgres", "")) {
+            c.setAutoCommit(false);
+            try (PreparedStatement insert = c.prepareStatement("""
+                    INSERT INTO event_outbox (id, event_type, aggregate_type, aggregate_id, tenant_id, payload)
+                    VALUES (?, 'crash.tested', 'crash', ?, 't-crash', ?::jsonb)
+                    """)) {
+                for (int i = from; i < to; i++) {
+                    UUID id = UUID.randomUUID();
+                    insert.setObject(1, id);
+                    insert.setString(2, "agg-" + (i % 40));
+                    insert.setString(3, "{\"n\":" + i + "}");
+                    insert.addBatch();
+                    if ((i + 1) % 50 == 0 || i == to - 1) {
+                        insert.executeBatch();
+                        c.commit();
+                    }
+                    written.add(id.toString());
+                }
+            }
+        }
+    }
+
+    private static long count(String url, String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(url, "postgres", "");
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
