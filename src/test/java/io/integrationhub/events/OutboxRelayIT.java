@@ -43,6 +43,7 @@ class OutboxRelayIT extends HubIntegrationTest {
         AtomicBoolean running = new AtomicBoolean(true);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         Set<String> ids = new HashSet<>();
+        String tenant = "t-relays-" + UUID.randomUUID();
         try (KafkaConsumer<String, String> consumer = TestKafka.consumer("domain-events")) {
             List<Future<?>> relays = List.of(pool.submit(() -> drain(second, running)), pool.submit(() -> drain(third, running)));
             for (int batch = 0; batch < 20; batch++) {
@@ -50,7 +51,7 @@ class OutboxRelayIT extends HubIntegrationTest {
                     Set<String> written = new HashSet<>();
                     for (int i = 0; i < 100; i++) {
                         written.add(outbox.append(OutboxEvent.of("order.created", "order", "agg-" + (i % 17),
-                                "t-relays", "{\"i\":" + i + "}")).toString());
+                                tenant, "{\"i\":" + i + "}")).toString());
                     }
                     return written;
                 }));
@@ -63,8 +64,8 @@ class OutboxRelayIT extends HubIntegrationTest {
 
             assertThat(counts.keySet()).containsExactlyInAnyOrderElementsOf(ids);
             assertThat(counts.values()).allMatch(n -> n == 1);
-            assertThat(jdbc.queryForObject("SELECT count(*) FROM event_outbox WHERE tenant_id = 't-relays' AND status <> 'published'",
-                    Long.class)).isZero();
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM event_outbox WHERE tenant_id = ? AND status <> 'published'",
+                    Long.class, tenant)).isZero();
         } finally {
             running.set(false);
             pool.shutdownNow();
@@ -110,21 +111,22 @@ class OutboxRelayIT extends HubIntegrationTest {
     @Test
     void aBrokerOutageDelaysEventsWithoutLosingOrDeadLetteringThem() throws Exception {
         Set<String> ids = new HashSet<>();
+        String tenant = "t-outage-" + UUID.randomUUID();
         TestKafka.whileBrokerIsDown(() -> {
             for (int i = 0; i < 50; i++) {
                 ids.add(transaction.execute(status -> outbox.append(
-                        OutboxEvent.of("order.created", "order", "outage-" + UUID.randomUUID(), "t-outage", "{}"))).toString());
+                        OutboxEvent.of("order.created", "order", "outage-" + UUID.randomUUID(), tenant, "{}"))).toString());
             }
             // while the broker is down the relay tries, fails and backs off; nothing is published, nothing dies
             await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
-                    "SELECT count(*) FROM event_outbox WHERE tenant_id = 't-outage' AND retry_count > 0", Long.class) > 0);
-            assertThat(jdbc.queryForObject("SELECT count(*) FROM event_outbox WHERE tenant_id = 't-outage' AND status <> 'pending'",
-                    Long.class)).isZero();
+                    "SELECT count(*) FROM event_outbox WHERE tenant_id = ? AND retry_count > 0", Long.class, tenant) > 0);
+            assertThat(jdbc.queryForObject("SELECT count(*) FROM event_outbox WHERE tenant_id = ? AND status <> 'pending'",
+                    Long.class, tenant)).isZero();
         });
 
         try (KafkaConsumer<String, String> consumer = TestKafka.consumer("domain-events")) {
             await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.queryForObject(
-                    "SELECT count(*) FROM event_outbox WHERE tenant_id = 't-outage' AND status = 'published'", Long.class) == 50);
+                    "SELECT count(*) FROM event_outbox WHERE tenant_id = ? AND status = 'published'", Long.class, tenant) == 50);
             Map<String, Integer> counts = OutboxTestSupport.countByEventId(consumer, ids, Duration.ofSeconds(30));
             assertThat(counts.keySet()).containsExactlyInAnyOrderElementsOf(ids);
         }

@@ -89,4 +89,21 @@ class RouteAndKameletFilesIT extends HubIntegrationTest {
             }
         }
     }
+
+    @Test
+    void kameletsOfTheApacheCatalogOnTheClasspathResolveToo() throws Exception {
+        camelContext.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:kamelet-check-catalog").routeId("kamelet-check-catalog").to("kamelet:log-action?showHeaders=true");
+            }
+        });
+        try {
+            producer.sendBody("direct:kamelet-check-catalog", "{}");
+            assertThat(camelContext.getRouteController().getRouteStatus("kamelet-check-catalog").isStarted()).isTrue();
+        } finally {
+            camelContext.getRouteController().stopRoute("kamelet-check-catalog");
+            camelContext.removeRoute("kamelet-check-catalog");
+        }
+    }
 }

@@ -38,8 +38,8 @@ public final class HubProcess implements AutoCloseable {
                 "io.integrationhub.HubApplication",
                 "--server.port=" + port,
                 "--spring.profiles.active=dev,test",
-                "--hub.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(),
-                "--camel.main.name=hub-" + name));
+                // replicas keep the same Camel context name: clustered Quartz jobs carry it to whichever replica fires
+                "--hub.kafka.bootstrap-servers=" + TestKafka.bootstrapServers()));
         command.addAll(arguments);
         Path log = Path.of("target", "hub-process-" + name + ".log").toAbsolutePath();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
