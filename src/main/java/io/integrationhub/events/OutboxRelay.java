@@ -124,13 +124,36 @@ public class OutboxRelay {
         }
         List<Future<RecordMetadata>> sends = new ArrayList<>(batch.size());
         List<Exception> sendErrors = new ArrayList<>(batch.size());
+        RuntimeException brokerDown = null;
         for (Claimed event : batch) {
+            if (brokerDown != null) {
+                // the broker did not answer for the previous event: do not wait max.block.ms once per event
+                sends.add(null);
+                sendErrors.add(brokerDown);
+                continue;
+            }
             try {
-                sends.add(producer.send(record(properties.topicFor(event.aggregateType()), event, null)));
+                Future<RecordMetadata> send = producer.send(record(properties.topicFor(event.aggregateType()), event, null));
+                sends.add(send);
                 sendErrors.add(null);
+                if (send.isDone()) {
+                    // the producer fails a send at once (a completed future) when it could not get metadata
+                    try {
+                        send.get();
+                    } catch (ExecutionException failed) {
+                        if (failed.getCause() instanceof RuntimeException cause && isBrokerTrouble(cause)) {
+                            brokerDown = cause;
+                        }
+                    } catch (InterruptedException interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
             } catch (RuntimeException e) {
                 sends.add(null);
                 sendErrors.add(e);
+                if (isBrokerTrouble(e)) {
+                    brokerDown = e;
+                }
             }
         }
         List<Claimed> acked = new ArrayList<>(batch.size());
@@ -207,8 +230,7 @@ public class OutboxRelay {
     private void onFailure(Claimed event, Exception error) {
         failed.increment();
         int attempt = event.retryCount() + 1;
-        boolean brokerTrouble = error instanceof RetriableException || error instanceof java.util.concurrent.TimeoutException
-                || error.getCause() instanceof RetriableException;
+        boolean brokerTrouble = isBrokerTrouble(error);
         String message = error.getClass().getSimpleName() + ": " + error.getMessage();
         boolean dead = false;
         if (!brokerTrouble && attempt >= properties.relay().maxAttempts()) {
@@ -219,6 +241,12 @@ public class OutboxRelay {
                 message, dead ? "; moved to " + properties.deadLetterTopic() : "; next try in " + backoff + " ms");
         jdbc.update(MARK_FAILED, truncate(message), backoff / 1000.0, dead, event.tenantId(), event.id(),
                 Timestamp.from(event.createdAt()), relayId);
+    }
+
+    /** The broker is unreachable or slow (not the record's fault): never a reason to dead-letter. */
+    private static boolean isBrokerTrouble(Exception error) {
+        return error instanceof RetriableException || error instanceof java.util.concurrent.TimeoutException
+                || error.getCause() instanceof RetriableException;
     }
 
     private boolean deadLetter(Claimed event, String error, int attempts) {

@@ -21,6 +21,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
+import io.integrationhub.platform.kafka.EmbeddedKafkaBroker;
+import org.apache.camel.CamelContext;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -34,6 +42,7 @@ class OutboxRelayIT extends HubIntegrationTest {
     @Autowired JdbcTemplate jdbc;
     @Autowired Producer<String, byte[]> eventsKafkaProducer;
     @Autowired EventsProperties properties;
+    @Autowired CamelContext camelContext;
 
     @Test
     void threeRelaysOnOneDatabasePublishEveryEventExactlyOnce() throws Exception {
@@ -110,26 +119,61 @@ class OutboxRelayIT extends HubIntegrationTest {
 
     @Test
     void aBrokerOutageDelaysEventsWithoutLosingOrDeadLetteringThem() throws Exception {
-        Set<String> ids = new HashSet<>();
+        // a broker of this test's own, so stopping it disturbs no other test; the hub's relay pauses meanwhile
+        java.nio.file.Path dir = java.nio.file.Path.of("target", "outage-kafka-" + UUID.randomUUID());
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(0, dir, 3);
+        String bootstrap = broker.bootstrapServers();
+        int port = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
+        camelContext.getRouteController().stopRoute("events-outbox-relay-poll");
+        camelContext.getRouteController().stopRoute("events-outbox-relay");
         String tenant = "t-outage-" + UUID.randomUUID();
-        TestKafka.whileBrokerIsDown(() -> {
+        Set<String> ids = new HashSet<>();
+        try (Producer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 2000, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 4000,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+            OutboxRelay relay = new OutboxRelay(jdbc, transaction, producer, properties, new ObjectMapper(), new SimpleMeterRegistry());
+            broker.close();
             for (int i = 0; i < 50; i++) {
                 ids.add(transaction.execute(status -> outbox.append(
                         OutboxEvent.of("order.created", "order", "outage-" + UUID.randomUUID(), tenant, "{}"))).toString());
             }
-            // while the broker is down the relay tries, fails and backs off; nothing is published, nothing dies
-            await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject(
-                    "SELECT count(*) FROM event_outbox WHERE tenant_id = ? AND retry_count > 0", Long.class, tenant) > 0);
-            assertThat(jdbc.queryForObject("SELECT count(*) FROM event_outbox WHERE tenant_id = ? AND status <> 'pending'",
-                    Long.class, tenant)).isZero();
-        });
+            // the broker is down: the relay tries, fails, backs off; nothing is published, nothing dies
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                relay.relayBatch();
+                return count("SELECT count(*) FROM event_outbox WHERE tenant_id = ? AND retry_count > 0", tenant) == 50;
+            });
+            for (int i = 0; i < 5; i++) {
+                relay.relayBatch();
+            }
+            assertThat(count("SELECT count(*) FROM event_outbox WHERE tenant_id = ? AND status <> 'pending'", tenant)).isZero();
 
-        try (KafkaConsumer<String, String> consumer = TestKafka.consumer("domain-events")) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.queryForObject(
-                    "SELECT count(*) FROM event_outbox WHERE tenant_id = ? AND status = 'published'", Long.class, tenant) == 50);
-            Map<String, Integer> counts = OutboxTestSupport.countByEventId(consumer, ids, Duration.ofSeconds(30));
-            assertThat(counts.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+            broker = EmbeddedKafkaBroker.start(port, dir, 3);
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                relay.relayBatch();
+                return count("SELECT count(*) FROM event_outbox WHERE tenant_id = ? AND status = 'published'", tenant) == 50;
+            });
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "outage-check",
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                    ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                    ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
+                consumer.subscribe(List.of("domain-events"));
+                Map<String, Integer> counts = OutboxTestSupport.countByEventId(consumer, ids, Duration.ofSeconds(30));
+                assertThat(counts.keySet()).containsExactlyInAnyOrderElementsOf(ids);
+            }
+        } finally {
+            broker.close();
+            camelContext.getRouteController().startRoute("events-outbox-relay");
+            camelContext.getRouteController().startRoute("events-outbox-relay-poll");
         }
+    }
+
+    private long count(String sql, Object... args) {
+        Long n = jdbc.queryForObject(sql, Long.class, args);
+        return n == null ? 0 : n;
     }
 
     private String status(UUID id) {

@@ -38,6 +38,12 @@ class ConfigValidationTest {
         assertThat(output).contains("hub.db.name").contains("HUB_DB_NAME");
     }
 
+    @Test
+    void aShortJwtSecretStopsStartUpNamingTheSetting(CapturedOutput output) {
+        assertThatThrownBy(() -> start("dev,test", "--hub.security.jwt.secret=too-short")).isNotNull();
+        assertThat(output).contains("hub.security.jwt.secret (HUB_JWT_SECRET) must be at least 32 bytes");
+    }
+
     private static void start(String profiles, String... args) {
         List<String> all = new ArrayList<>(List.of("--server.port=0", "--spring.profiles.active=" + profiles,
                 "--hub.kafka.bootstrap-servers=" + TestKafka.bootstrapServers(), "--spring.jmx.enabled=false",

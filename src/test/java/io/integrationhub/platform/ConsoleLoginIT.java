@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.integrationhub.HubApplication;
 import io.integrationhub.support.TestKafka;
-import io.integrationhub.support.TestRoutes;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,6 +21,10 @@ import org.springframework.test.context.DynamicPropertySource;
 /** Outside the dev profile: the console needs its login, and the simulators are not served. */
 @SpringBootTest(classes = HubApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"hub.console.password=console-secret-123", "hub.routes.reload-enabled=false",
+                "hub.security.jwt.secret=a-production-like-secret-of-more-than-32-bytes",
+                // a second hub in the test JVM on the same database: no routes, no relay, so it consumes and
+                // publishes nothing that the main test hub's tests are counting
+                "hub.routes.directory=target/no-routes", "hub.events.relay.enabled=false",
                 // a second hub context in the test JVM: keep its MBeans out of the shared platform MBean server
                 "spring.jmx.enabled=false", "camel.main.jmx-enabled=false"})
 @ActiveProfiles("test")
@@ -33,7 +36,6 @@ class ConsoleLoginIT {
     @DynamicPropertySource
     static void realInfrastructure(DynamicPropertyRegistry registry) {
         registry.add("hub.kafka.bootstrap-servers", TestKafka::bootstrapServers);
-        registry.add("hub.routes.directory", () -> TestRoutes.directory().toString());
     }
 
     @Test
@@ -70,6 +72,16 @@ class ConsoleLoginIT {
                 .isEqualTo(404);
         assertThat(http.getForEntity(url("/sim/providers/airtime/faults"), String.class).getStatusCode().value())
                 .isEqualTo(404);
+    }
+
+    @Test
+    void theDevTokenEndpointDoesNotExistOutsideTheDevProfile() throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url("/api/v1/dev/token")))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"sub\":\"x\",\"tenant_id\":\"t\",\"roles\":[\"admin\"]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).doesNotContain("\"token\":");
     }
 
     @Test

@@ -41,27 +41,6 @@ public final class TestKafka {
         return broker.bootstrapServers();
     }
 
-    /** Stops the broker, runs the action, and starts it again on the same port with the same data. */
-    public static void whileBrokerIsDown(ThrowingRunnable action) throws Exception {
-        bootstrapServers();
-        synchronized (TestKafka.class) {
-            broker.close();
-            broker = null;
-        }
-        try {
-            action.run();
-        } finally {
-            synchronized (TestKafka.class) {
-                broker = EmbeddedKafkaBroker.start(port, logDir, 3);
-            }
-        }
-    }
-
-    @FunctionalInterface
-    public interface ThrowingRunnable {
-        void run() throws Exception;
-    }
-
     public static KafkaProducer<String, String> producer() {
         return new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),

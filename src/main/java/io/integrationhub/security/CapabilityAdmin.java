@@ -1,0 +1,156 @@
+package io.integrationhub.security;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The capability admin API (capability {@code capability:manage}): list capabilities, grant and revoke them to
+ * roles, and to users of the caller's own tenant, optionally for one organization and until a time.
+ */
+public class CapabilityAdmin {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public record Capability(String name, String description, List<String> roles) {}
+
+    public record UserGrant(String userId, String capability, String organizationId, Instant expiresAt,
+            String grantedBy, Instant grantedAt) {}
+
+    private final JdbcTemplate jdbc;
+
+    public CapabilityAdmin(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public List<Capability> capabilities() {
+        return jdbc.query("""
+                SELECT c.name, c.description, coalesce(array_agg(rc.role ORDER BY rc.role) FILTER (WHERE rc.role IS NOT NULL), '{}') AS roles
+                FROM capabilities c LEFT JOIN role_capabilities rc ON rc.capability = c.name
+                GROUP BY c.name, c.description ORDER BY c.name
+                """, (rs, n) -> new Capability(rs.getString("name"), rs.getString("description"),
+                List.of((String[]) rs.getArray("roles").getArray())));
+    }
+
+    public Map<String, Object> grantToRole(String role, String capability) {
+        known(capability);
+        requireName(role, "role");
+        jdbc.update("INSERT INTO role_capabilities (role, capability) VALUES (?, ?) ON CONFLICT DO NOTHING", role, capability);
+        return Map.of("role", role, "capability", capability, "granted", true);
+    }
+
+    public Map<String, Object> revokeFromRole(String role, String capability) {
+        int removed = jdbc.update("DELETE FROM role_capabilities WHERE role = ? AND capability = ?", role, capability);
+        return Map.of("role", role, "capability", capability, "revoked", removed > 0);
+    }
+
+    /** Body: {@code {"capability": "...", "organizationId": "..." (optional), "expiresAt": ISO-8601 (optional)}}. */
+    public UserGrant grantToUser(String tenantId, String callerId, String userId, String body) {
+        requireName(userId, "userId");
+        JsonNode request = parse(body);
+        String capability = text(request, "capability");
+        if (capability == null) {
+            throw new IllegalArgumentException("capability is required");
+        }
+        known(capability);
+        String organization = text(request, "organizationId");
+        Instant expiresAt = null;
+        if (text(request, "expiresAt") != null) {
+            try {
+                expiresAt = Instant.parse(text(request, "expiresAt"));
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("expiresAt must be an ISO-8601 instant such as 2027-01-31T00:00:00Z");
+            }
+        }
+        requireTenant(tenantId);
+        jdbc.update("""
+                INSERT INTO user_capabilities (tenant_id, id, user_id, capability, organization_id, expires_at, granted_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (tenant_id, user_id, capability, coalesce(organization_id, ''))
+                DO UPDATE SET expires_at = excluded.expires_at, granted_by = excluded.granted_by, granted_at = now()
+                """, tenantId, UUID.randomUUID(), userId, capability, organization,
+                expiresAt == null ? null : Timestamp.from(expiresAt), callerId);
+        return new UserGrant(userId, capability, organization, expiresAt, callerId, Instant.now());
+    }
+
+    public Map<String, Object> revokeFromUser(String tenantId, String userId, String capability, String organizationId) {
+        requireTenant(tenantId);
+        int removed = jdbc.update("""
+                DELETE FROM user_capabilities WHERE tenant_id = ? AND user_id = ? AND capability = ?
+                  AND coalesce(organization_id, '') = coalesce(?, '')
+                """, tenantId, userId, capability, blankToNull(organizationId));
+        return Map.of("userId", userId, "capability", capability, "revoked", removed > 0);
+    }
+
+    /** The user's grants in the caller's tenant only. */
+    public List<UserGrant> grantsOf(String tenantId, String userId) {
+        requireTenant(tenantId);
+        return jdbc.query("""
+                SELECT * FROM user_capabilities WHERE tenant_id = ? AND user_id = ? ORDER BY capability
+                """, (rs, n) -> new UserGrant(rs.getString("user_id"), rs.getString("capability"),
+                rs.getString("organization_id"),
+                rs.getTimestamp("expires_at") == null ? null : rs.getTimestamp("expires_at").toInstant(),
+                rs.getString("granted_by"), rs.getTimestamp("granted_at").toInstant()), tenantId, userId);
+    }
+
+    /** Deletes grants that expired; the Quartz route security-capability-purge calls it. */
+    public int purgeExpired() {
+        return jdbc.update("DELETE FROM user_capabilities WHERE expires_at <= now()");
+    }
+
+    private void known(String capability) {
+        Integer n = jdbc.queryForObject("SELECT count(*) FROM capabilities WHERE name = ?", Integer.class, capability);
+        if (n == null || n == 0) {
+            throw new IllegalArgumentException("unknown capability '" + capability + "'");
+        }
+    }
+
+    private static void requireName(String value, String what) {
+        if (value == null || !value.matches("[A-Za-z0-9._@:-]{1,200}")) {
+            throw new IllegalArgumentException(what + " must be 1..200 characters of letters, digits, '.', '_', '@', ':', '-'");
+        }
+    }
+
+    private static void requireTenant(String tenantId) {
+        if (tenantId == null || tenantId.isBlank()) {
+            throw new IllegalArgumentException("the bearer token has no tenant_id claim");
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+
+    private static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            throw new IllegalArgumentException("request body is required");
+        }
+        try {
+            JsonNode node = JSON.readTree(body);
+            if (!node.isObject()) {
+                throw new IllegalArgumentException("request body must be a JSON object");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("request body is not JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new IllegalArgumentException(field + " must be a string");
+        }
+        return value.asText();
+    }
+}

@@ -1,0 +1,159 @@
+package io.integrationhub.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.integrationhub.support.HubIntegrationTest;
+import io.integrationhub.support.TestTokens;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/** Bearer tokens, capabilities and their admin API, tenant scoping of grants, over real HTTP. */
+class ApiSecurityIT extends HubIntegrationTest {
+
+    @Autowired RestOperations operations;
+    @Autowired CapabilityAdmin capabilityAdmin;
+    @Autowired JdbcTemplate jdbc;
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient client = HttpClient.newHttpClient();
+
+    @Test
+    void missingMalformedBadlySignedExpiredAndNotYetValidTokensAre401WithBearerChallenge() throws Exception {
+        Instant now = Instant.now();
+        List<String> tokens = List.of("", "not-a-jwt",
+                TestTokens.token("u", "t", null, List.of("admin"), now.plusSeconds(60), null, "another-secret-of-at-least-32-bytes!!"),
+                TestTokens.token("u", "t", null, List.of("admin"), now.minusSeconds(120), null, TestTokens.DEV_SECRET),
+                TestTokens.token("u", "t", null, List.of("admin"), now.plusSeconds(3600), now.plusSeconds(600), TestTokens.DEV_SECRET));
+        for (String token : tokens) {
+            HttpResponse<String> response = get("/api/v1/admin/routes", token);
+            assertThat(response.statusCode()).as("token %s", token).isEqualTo(401);
+            assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+            assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        }
+    }
+
+    @Test
+    void aValidTokenWithoutTheCapabilityIs403NamingIt() throws Exception {
+        HttpResponse<String> response = get("/api/v1/admin/routes", TestTokens.of("nobody", "t-a", null, List.of()));
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(json.readTree(response.body()).at("/detail").asText()).isEqualTo("Missing capability: platform:read");
+    }
+
+    @Test
+    void roleGrantsAndAdminAllOpenTheirOperations() throws Exception {
+        String operator = TestTokens.of("op-1", "t-a", null, List.of("operator"));
+        assertThat(get("/api/v1/admin/routes", operator).statusCode()).isEqualTo(200);
+        assertThat(get("/api/v1/admin/dead-letters/x-dlq", operator).statusCode()).isEqualTo(200);
+        assertThat(get("/api/v1/admin/capabilities", operator).statusCode()).isEqualTo(403);
+        assertThat(get("/api/v1/admin/capabilities", TestTokens.admin()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void userGrantsWorkPerOrganizationUntilTheyExpireAndStopWhenRevoked() throws Exception {
+        String user = "user-" + UUID.randomUUID();
+        String tenantAdmin = TestTokens.of("admin-a", "t-grants", null, List.of("admin"));
+        String inOrg1 = TestTokens.of(user, "t-grants", "org-1", List.of());
+        String inOrg2 = TestTokens.of(user, "t-grants", "org-2", List.of());
+        assertThat(get("/api/v1/admin/routes", inOrg1).statusCode()).isEqualTo(403);
+
+        HttpResponse<String> grant = post("/api/v1/admin/capabilities/users/" + user,
+                "{\"capability\":\"platform:read\",\"organizationId\":\"org-1\"}", tenantAdmin);
+        assertThat(grant.statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("/api/v1/admin/routes", inOrg1).statusCode() == 200);
+        assertThat(get("/api/v1/admin/routes", inOrg2).statusCode()).isEqualTo(403);
+
+        // a global grant that expires in two seconds: works, then stops at once
+        String global = "global-" + UUID.randomUUID();
+        String globalToken = TestTokens.of(global, "t-grants", "org-9", List.of());
+        post("/api/v1/admin/capabilities/users/" + global, "{\"capability\":\"dlq:read\",\"expiresAt\":\""
+                + Instant.now().plusSeconds(3) + "\"}", tenantAdmin);
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("/api/v1/admin/dead-letters/x-dlq", globalToken).statusCode() == 200);
+        await().atMost(Duration.ofSeconds(5)).until(() -> get("/api/v1/admin/dead-letters/x-dlq", globalToken).statusCode() == 403);
+        assertThat(capabilityAdmin.purgeExpired()).isGreaterThanOrEqualTo(1);
+
+        HttpResponse<String> revoke = delete("/api/v1/admin/capabilities/users/" + user + "/platform:read?organizationId=org-1", tenantAdmin);
+        assertThat(revoke.statusCode()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("/api/v1/admin/routes", inOrg1).statusCode() == 403);
+    }
+
+    @Test
+    void anotherTenantNeitherSeesNorRevokesATenantsGrants() throws Exception {
+        String user = "shared-name-" + UUID.randomUUID();
+        String adminA = TestTokens.of("admin-a", "t-one", null, List.of("admin"));
+        String adminB = TestTokens.of("admin-b", "t-two", null, List.of("admin"));
+        post("/api/v1/admin/capabilities/users/" + user, "{\"capability\":\"platform:read\"}", adminA);
+
+        JsonNode seenByB = json.readTree(get("/api/v1/admin/capabilities/users/" + user, adminB).body());
+        delete("/api/v1/admin/capabilities/users/" + user + "/platform:read", adminB);
+        JsonNode seenByA = json.readTree(get("/api/v1/admin/capabilities/users/" + user, adminA).body());
+
+        assertThat(seenByB).isEmpty();
+        assertThat(seenByA).hasSize(1);
+        // the same user id in tenant two has no grant either
+        assertThat(get("/api/v1/admin/routes", TestTokens.of(user, "t-two", null, List.of())).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void badGrantRequestsAre400AndWriteNothing() throws Exception {
+        String admin = TestTokens.admin();
+        long before = jdbc.queryForObject("SELECT count(*) FROM user_capabilities", Long.class);
+        for (String body : List.of("{not json", "[]", "{}", "{\"capability\":42}", "{\"capability\":\"no:such\"}",
+                "{\"capability\":\"dlq:read\",\"expiresAt\":\"tomorrow\"}")) {
+            HttpResponse<String> response = post("/api/v1/admin/capabilities/users/u-bad", body, admin);
+            assertThat(response.statusCode()).as(body).isEqualTo(400);
+            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).contains("problem+json"));
+        }
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM user_capabilities", Long.class)).isEqualTo(before);
+    }
+
+    @Test
+    void everyRestOperationDeclaresItsCapability() {
+        List<RestOperations.Operation> all = operations.all();
+        assertThat(all).isNotEmpty();
+        assertThat(all).allSatisfy(operation -> assertThat(operation.capabilities())
+                .as("%s %s declares a capability", operation.method(), operation.path()).isNotEmpty());
+    }
+
+    @Test
+    void theDevProfileMintsTokensTheApiAccepts() throws Exception {
+        HttpResponse<String> minted = post("/api/v1/dev/token",
+                "{\"sub\":\"dev-user\",\"tenant_id\":\"t-dev\",\"roles\":[\"operator\"]}", null);
+        assertThat(minted.statusCode()).isEqualTo(200);
+        String token = json.readTree(minted.body()).at("/token").asText();
+
+        assertThat(get("/api/v1/admin/routes", token).statusCode()).isEqualTo(200);
+    }
+
+    private HttpResponse<String> get(String path, String token) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(url(path))).GET(), token);
+    }
+
+    private HttpResponse<String> post(String path, String body, String token) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(url(path))).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)), token);
+    }
+
+    private HttpResponse<String> delete(String path, String token) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create(url(path))).DELETE(), token);
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request, String token) throws Exception {
+        if (token != null && !token.isEmpty()) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
