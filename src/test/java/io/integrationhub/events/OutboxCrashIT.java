@@ -53,7 +53,8 @@ class OutboxCrashIT {
                 await().atMost(Duration.ofSeconds(120)).until(() ->
                         count(url, "SELECT count(*) FROM event_outbox WHERE status = 'published'") == EVENTS);
                 Map<String, Integer> onKafka = OutboxTestSupport.countByEventId(consumer, written, Duration.ofSeconds(60));
-                await().atMost(Duration.ofSeconds(60)).until(() -> count(url, "SELECT count(*) FROM event_log") == EVENTS);
+                // the killed hub's consumer keeps its partitions until Kafka's session timeout (45 s) expires
+                await().atMost(Duration.ofSeconds(150)).until(() -> count(url, "SELECT count(*) FROM event_log") == EVENTS);
 
                 assertThat(publishedAtKill).as("killed mid-stream").isLessThan(EVENTS);
                 assertThat(onKafka.keySet()).as("every committed event is on Kafka").containsExactlyInAnyOrderElementsOf(written);
