@@ -32,8 +32,8 @@ public record EventsProperties(
             @Min(1) @Max(10_000) @DefaultValue("1000") int batchSize,
             /** fallback poll when no NOTIFY arrives (e.g. the listener connection is down) */
             @NotNull @DefaultValue("1s") Duration pollInterval,
-            /** how long a claimed batch is reserved for this relay; after a crash the rows are free again */
-            @NotNull @DefaultValue("60s") Duration lease,
+            /** how long the relay waits for Kafka to ack an event before it counts the attempt as failed */
+            @NotNull @DefaultValue("30s") Duration ackTimeout,
             /** failed publishes of a record Kafka rejects before the event is dead-lettered */
             @Min(1) @Max(100) @DefaultValue("5") int maxAttempts,
             @NotNull @DefaultValue("1s") Duration initialBackoff,

@@ -1,5 +1,7 @@
 package io.integrationhub.events;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -11,6 +13,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -26,17 +29,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Publishes committed outbox events to Kafka: the step the {@code events-outbox-relay} route runs.
  *
- * <p>A batch is claimed in one short transaction (serialised across replicas by an advisory lock, rows taken with
- * {@code FOR UPDATE SKIP LOCKED}) by writing a lease; the events are sent with one idempotent producer; only
- * after Kafka's ack is an event marked published. An event is not claimed while an earlier event of its aggregate
- * is leased, backing off or has failed before, so each aggregate's events reach Kafka in write order. A crashed
- * relay's lease runs out and its events are claimed again (at-least-once).
+ * <p>One batch is one transaction: take the cluster-wide claim lock ({@code pg_try_advisory_xact_lock}; a relay
+ * that does not get it leaves the work to the one that has it), select up to {@code batch-size} pending events
+ * with {@code FOR UPDATE SKIP LOCKED}, send them with one idempotent producer, and mark each published only after
+ * its Kafka ack, before the commit. A relay that dies mid-batch leaves its rows locked only until PostgreSQL ends
+ * the dead session's transaction; they are still pending and go out again (at-least-once). One relay publishes at
+ * a time, so each aggregate's events reach Kafka in write order; an event is also held back while an earlier
+ * event of its aggregate has failed and waits for a retry.
  *
  * <p>A failed publish records retry_count and last_error and backs off. When Kafka rejects the record itself
  * (invalid topic, too large, not authorised) the event goes to the dead-letter topic after {@code maxAttempts};
@@ -45,57 +48,42 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public class OutboxRelay {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
-    /** pg_advisory_xact_lock key serialising claims of all relays on one database */
+    /** advisory lock key serialising the relays of all replicas on one database */
     private static final long CLAIM_LOCK = 0x6875622d6f7574L; // "hub-out"
 
     private static final String CLAIM = """
-            WITH candidates AS (
-                SELECT o.tenant_id, o.id, o.created_at
-                FROM event_outbox o
-                WHERE o.status = 'pending'
-                  AND o.next_attempt_at <= now()
-                  AND (o.claimed_until IS NULL OR o.claimed_until < now())
-                  AND NOT EXISTS (
-                      SELECT 1 FROM event_outbox e
-                      WHERE e.status = 'pending'
-                        AND e.tenant_id = o.tenant_id AND e.aggregate_type = o.aggregate_type
-                        AND e.aggregate_id = o.aggregate_id AND e.position < o.position
-                        AND (e.claimed_until >= now() OR e.next_attempt_at > now() OR e.retry_count > 0))
-                ORDER BY o.position
-                LIMIT ?
-                FOR UPDATE OF o SKIP LOCKED)
-            UPDATE event_outbox t
-            SET claimed_by = ?, claimed_until = now() + make_interval(secs => ?)
-            FROM candidates c
-            WHERE t.tenant_id = c.tenant_id AND t.id = c.id AND t.created_at = c.created_at
-            RETURNING t.id, t.position, t.event_type, t.event_version, t.aggregate_type, t.aggregate_id, t.tenant_id,
-                      t.payload::text AS payload, t.metadata::text AS metadata, t.retry_count, t.created_at
-            """;
-
-    private static final String MARK_PUBLISHED = """
-            UPDATE event_outbox t
-            SET status = 'published', published_at = now(), claimed_by = NULL, claimed_until = NULL
-            FROM unnest(?::text[], ?::uuid[], ?::timestamptz[]) AS k(tenant_id, id, created_at)
-            WHERE t.tenant_id = k.tenant_id AND t.id = k.id AND t.created_at = k.created_at AND t.claimed_by = ?
+            SELECT o.id, o.position, o.event_type, o.event_version, o.aggregate_type, o.aggregate_id, o.tenant_id,
+                   o.payload::text AS payload, o.metadata::text AS metadata, o.retry_count, o.created_at,
+                   o.ctid::text AS row_ctid, o.tableoid::regclass::text AS row_partition
+            FROM event_outbox o
+            WHERE o.status = 'pending'
+              AND o.next_attempt_at <= now()
+              AND NOT EXISTS (
+                  SELECT 1 FROM event_outbox e
+                  WHERE e.status = 'pending' AND e.retry_count > 0
+                    AND e.tenant_id = o.tenant_id AND e.aggregate_type = o.aggregate_type
+                    AND e.aggregate_id = o.aggregate_id AND e.position < o.position)
+            ORDER BY o.position
+            LIMIT ?
+            FOR UPDATE OF o SKIP LOCKED
             """;
 
     private static final String MARK_FAILED = """
             UPDATE event_outbox
-            SET retry_count = retry_count + 1, last_error = ?, claimed_by = NULL, claimed_until = NULL,
-                next_attempt_at = now() + make_interval(secs => ?),
+            SET retry_count = retry_count + 1, last_error = ?, next_attempt_at = now() + make_interval(secs => ?),
                 status = CASE WHEN ? THEN 'dead' ELSE status END
-            WHERE tenant_id = ? AND id = ? AND created_at = ? AND claimed_by = ?
+            WHERE tenant_id = ? AND id = ? AND created_at = ?
             """;
 
     record Claimed(UUID id, long position, String eventType, int eventVersion, String aggregateType,
-            String aggregateId, String tenantId, String payload, String metadata, int retryCount, Instant createdAt) {}
+            String aggregateId, String tenantId, String payload, String metadata, int retryCount, Instant createdAt,
+            String rowCtid, String rowPartition) {}
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
     private final Producer<String, byte[]> producer;
     private final EventsProperties properties;
     private final ObjectMapper json;
-    private final String relayId;
     private final Counter published;
     private final Counter failed;
     private final Counter deadLettered;
@@ -108,20 +96,39 @@ public class OutboxRelay {
         this.producer = producer;
         this.properties = properties;
         this.json = json;
-        this.relayId = "relay-" + UUID.randomUUID();
         this.published = Counter.builder("hub.outbox.published").description("outbox events acked by Kafka").register(meters);
         this.failed = Counter.builder("hub.outbox.publish.failures").description("failed publish attempts").register(meters);
         this.deadLettered = Counter.builder("hub.outbox.dead").description("outbox events moved to the dead-letter topic").register(meters);
         this.commitToAck = Timer.builder("hub.outbox.commit.to.ack").description("from outbox insert to Kafka ack")
-                .publishPercentiles(0.5, 0.99).register(meters);
+                .publishPercentiles(0.5, 0.99).publishPercentileHistogram().register(meters);
     }
 
-    /** Claims one batch, publishes it and records the outcome of each event. @return events claimed */
+    /**
+     * Claims one batch, publishes it and records the outcome of each event, in one transaction.
+     *
+     * @return events claimed; 0 when there are none or another relay holds the claim lock
+     */
     public int relayBatch() {
-        List<Claimed> batch = claim();
-        if (batch.isEmpty()) {
-            return 0;
-        }
+        Integer claimed = transaction.execute(status -> {
+            Boolean mine = jdbc.queryForObject("SELECT pg_try_advisory_xact_lock(?)", Boolean.class, CLAIM_LOCK);
+            if (!Boolean.TRUE.equals(mine)) {
+                return 0; // another relay is publishing (and keeps the order); this one waits for the next wake-up
+            }
+            List<Claimed> batch = jdbc.query(CLAIM, (rs, n) -> new Claimed(
+                    rs.getObject("id", UUID.class), rs.getLong("position"), rs.getString("event_type"),
+                    rs.getInt("event_version"), rs.getString("aggregate_type"), rs.getString("aggregate_id"),
+                    rs.getString("tenant_id"), rs.getString("payload"), rs.getString("metadata"),
+                    rs.getInt("retry_count"), rs.getTimestamp("created_at").toInstant(), rs.getString("row_ctid"),
+                    rs.getString("row_partition")), properties.relay().batchSize());
+            if (!batch.isEmpty()) {
+                publish(batch);
+            }
+            return batch.size();
+        });
+        return claimed == null ? 0 : claimed;
+    }
+
+    private void publish(List<Claimed> batch) {
         List<Future<RecordMetadata>> sends = new ArrayList<>(batch.size());
         List<Exception> sendErrors = new ArrayList<>(batch.size());
         RuntimeException brokerDown = null;
@@ -138,14 +145,9 @@ public class OutboxRelay {
                 sendErrors.add(null);
                 if (send.isDone()) {
                     // the producer fails a send at once (a completed future) when it could not get metadata
-                    try {
-                        send.get();
-                    } catch (ExecutionException failed) {
-                        if (failed.getCause() instanceof RuntimeException cause && isBrokerTrouble(cause)) {
-                            brokerDown = cause;
-                        }
-                    } catch (InterruptedException interrupted) {
-                        Thread.currentThread().interrupt();
+                    RuntimeException cause = failureOf(send);
+                    if (cause != null && isBrokerTrouble(cause)) {
+                        brokerDown = cause;
                     }
                 }
             } catch (RuntimeException e) {
@@ -162,7 +164,7 @@ public class OutboxRelay {
             Exception error = sendErrors.get(i);
             if (error == null) {
                 try {
-                    sends.get(i).get(properties.relay().lease().toMillis(), TimeUnit.MILLISECONDS);
+                    sends.get(i).get(properties.relay().ackTimeout().toMillis(), TimeUnit.MILLISECONDS);
                     acked.add(event);
                     commitToAck.record(Duration.between(event.createdAt(), Instant.now()));
                     continue;
@@ -176,22 +178,18 @@ public class OutboxRelay {
         }
         markPublished(acked);
         published.increment(acked.size());
-        return batch.size();
     }
 
-    private List<Claimed> claim() {
-        List<Claimed> rows = transaction.execute(status -> {
-            jdbc.query("SELECT pg_advisory_xact_lock(?)", rs -> null, CLAIM_LOCK);
-            return jdbc.query(CLAIM, (rs, n) -> new Claimed(
-                    rs.getObject("id", UUID.class), rs.getLong("position"), rs.getString("event_type"),
-                    rs.getInt("event_version"), rs.getString("aggregate_type"), rs.getString("aggregate_id"),
-                    rs.getString("tenant_id"), rs.getString("payload"), rs.getString("metadata"),
-                    rs.getInt("retry_count"), rs.getTimestamp("created_at").toInstant()),
-                    properties.relay().batchSize(), relayId, properties.relay().lease().toSeconds());
-        });
-        List<Claimed> ordered = new ArrayList<>(rows == null ? List.of() : rows);
-        ordered.sort((a, b) -> Long.compare(a.position(), b.position())); // RETURNING has no order
-        return ordered;
+    private static RuntimeException failureOf(Future<RecordMetadata> done) {
+        try {
+            done.get();
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause() instanceof RuntimeException cause ? cause : null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     private ProducerRecord<String, byte[]> record(String topic, Claimed event, Map<String, String> extraHeaders) {
@@ -214,6 +212,9 @@ public class OutboxRelay {
     }
 
     private Map<String, String> metadata(Claimed event) {
+        if (event.metadata() == null || event.metadata().equals("{}")) {
+            return Map.of();
+        }
         try {
             return json.readValue(event.metadata(), new TypeReference<Map<String, String>>() {});
         } catch (Exception e) {
@@ -230,17 +231,16 @@ public class OutboxRelay {
     private void onFailure(Claimed event, Exception error) {
         failed.increment();
         int attempt = event.retryCount() + 1;
-        boolean brokerTrouble = isBrokerTrouble(error);
         String message = error.getClass().getSimpleName() + ": " + error.getMessage();
         boolean dead = false;
-        if (!brokerTrouble && attempt >= properties.relay().maxAttempts()) {
+        if (!isBrokerTrouble(error) && attempt >= properties.relay().maxAttempts()) {
             dead = deadLetter(event, message, attempt);
         }
         long backoff = backoffMillis(attempt);
         LOG.warn("Outbox: publishing event {} ({}) failed on attempt {}: {}{}", event.id(), event.eventType(), attempt,
                 message, dead ? "; moved to " + properties.deadLetterTopic() : "; next try in " + backoff + " ms");
         jdbc.update(MARK_FAILED, truncate(message), backoff / 1000.0, dead, event.tenantId(), event.id(),
-                Timestamp.from(event.createdAt()), relayId);
+                Timestamp.from(event.createdAt()));
     }
 
     /** The broker is unreachable or slow (not the record's fault): never a reason to dead-letter. */
@@ -255,7 +255,7 @@ public class OutboxRelay {
                     "hub_delivery_attempts", String.valueOf(attempts),
                     "hub_last_error", truncate(error),
                     "hub_source_topic", properties.topicFor(event.aggregateType()))))
-                    .get(properties.relay().lease().toMillis(), TimeUnit.MILLISECONDS);
+                    .get(properties.relay().ackTimeout().toMillis(), TimeUnit.MILLISECONDS);
             deadLettered.increment();
             return true;
         } catch (Exception e) {
@@ -271,30 +271,26 @@ public class OutboxRelay {
         return Math.min(backoff, max);
     }
 
+    /** By row address, partition by partition: this transaction holds the rows' locks, so their ctids hold. */
     private void markPublished(List<Claimed> events) {
-        if (events.isEmpty()) {
-            return;
+        Map<String, List<String>> byPartition = new LinkedHashMap<>();
+        for (Claimed event : events) {
+            byPartition.computeIfAbsent(event.rowPartition(), p -> new ArrayList<>()).add(event.rowCtid());
         }
-        jdbc.execute((Connection connection) -> {
-            try (PreparedStatement update = connection.prepareStatement(MARK_PUBLISHED)) {
-                Array tenants = connection.createArrayOf("text", events.stream().map(Claimed::tenantId).toArray());
-                Array ids = connection.createArrayOf("uuid", events.stream().map(Claimed::id).toArray());
-                Array created = connection.createArrayOf("timestamptz",
-                        events.stream().map(e -> Timestamp.from(e.createdAt())).toArray());
-                update.setArray(1, tenants);
-                update.setArray(2, ids);
-                update.setArray(3, created);
-                update.setString(4, relayId);
+        byPartition.forEach((partition, ctids) -> jdbc.execute((Connection connection) -> {
+            if (!partition.matches("[a-z0-9_.]+")) { // our own partition names (event_outbox_YYYY_MM)
+                throw new IllegalStateException("unexpected outbox partition name " + partition);
+            }
+            try (PreparedStatement update = connection.prepareStatement("UPDATE " + partition
+                    + " SET status = 'published', published_at = now() WHERE ctid = ANY(?::tid[])")) {
+                Array rows = connection.createArrayOf("text", ctids.toArray());
+                update.setArray(1, rows);
                 return update.executeUpdate();
             }
-        });
+        }));
     }
 
     private static String truncate(String text) {
         return text == null || text.length() <= 2000 ? text : text.substring(0, 2000);
-    }
-
-    public String relayId() {
-        return relayId;
     }
 }

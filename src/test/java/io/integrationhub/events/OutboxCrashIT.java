@@ -36,7 +36,7 @@ class OutboxCrashIT {
         String topic = "crash-" + run;
         List<String> args = List.of("--hub.db.name=" + database, "--hub.events.default-topic=" + topic,
                 "--hub.events.audit.subscription=crash-audit-" + run, "--spring.quartz.scheduler-name=crash-" + run,
-                "--hub.events.relay.lease=3s", "--hub.events.relay.batch-size=100", "--hub.routes.reload-enabled=false");
+                "--hub.events.relay.batch-size=100", "--hub.routes.reload-enabled=false");
         Set<String> written = ConcurrentHashMap.newKeySet();
         try {
             HubProcess first = HubProcess.start("crash-a", args, Duration.ofSeconds(120));
