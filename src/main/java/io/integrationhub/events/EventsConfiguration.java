@@ -4,13 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.integrationhub.platform.database.HubDatabase;
 import io.integrationhub.platform.kafka.HubKafka;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.Map;
 import org.apache.camel.ProducerTemplate;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -29,23 +25,10 @@ class EventsConfiguration {
         return new OutboxWriter(jdbc, json);
     }
 
-    /**
-     * One idempotent producer for the relay and dead-letter replays: acks from all in-sync replicas, per-partition
-     * order kept across retries, short blocking so a dead broker fails a batch instead of hanging the relay.
-     */
+    /** One producer for the relay and dead-letter replays, with the relay's settings. */
     @Bean(destroyMethod = "close")
     Producer<String, byte[]> eventsKafkaProducer(HubKafka kafka) {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 2,
-                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+        return new KafkaProducer<>(OutboxRelay.producerSettings(kafka.bootstrapServers()));
     }
 
     @Bean

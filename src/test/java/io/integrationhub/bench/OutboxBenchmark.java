@@ -1,5 +1,7 @@
 package io.integrationhub.bench;
 
+import io.integrationhub.events.OutboxRelay;
+
 import io.integrationhub.HubApplication;
 import io.integrationhub.events.OutboxEvent;
 import io.integrationhub.events.OutboxWriter;
@@ -697,13 +699,12 @@ public final class OutboxBenchmark {
      * before each phase) that exactly {@code expected} events are published and none pending or dead.
      */
     private void awaitPublished(double base, long expected, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (publishedCounter.count() - base < expected) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException((long) (publishedCounter.count() - base) + " of " + expected
-                        + " events published after " + timeout);
-            }
-            Thread.sleep(5);
+        try {
+            org.awaitility.Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(5))
+                    .until(() -> publishedCounter.count() - base >= expected);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new IllegalStateException((long) (publishedCounter.count() - base) + " of " + expected
+                    + " events published after " + timeout);
         }
         Map<String, Object> counts = jdbc.queryForMap(
                 "SELECT count(*) FILTER (WHERE status = 'published') AS published, count(*) FILTER (WHERE status <> 'published') AS other, "
@@ -739,18 +740,7 @@ public final class OutboxBenchmark {
     // ---------------------------------------------------------------------------------------------------- Kafka
 
     private KafkaProducer<String, byte[]> rawProducer() {
-        // the relay producer's settings (EventsConfiguration.eventsKafkaProducer)
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.LINGER_MS_CONFIG, 2,
-                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+        return new KafkaProducer<>(OutboxRelay.producerSettings(bootstrap)); // the relay producer's own settings
     }
 
     private KafkaConsumer<String, byte[]> consumer() {
@@ -957,7 +947,9 @@ public final class OutboxBenchmark {
     private static void startWatchdog() {
         Thread watchdog = new Thread(() -> {
             try {
-                Thread.sleep(TimeUnit.MINUTES.toMillis(MAX_MINUTES));
+                if (new java.util.concurrent.CountDownLatch(1).await(MAX_MINUTES, TimeUnit.MINUTES)) {
+                    return;
+                }
             } catch (InterruptedException e) {
                 return;
             }
