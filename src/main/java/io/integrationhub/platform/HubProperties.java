@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -25,7 +26,8 @@ public record HubProperties(
         @Valid @NotNull @DefaultValue Kafka kafka,
         @Valid @NotNull @DefaultValue Routes routes,
         @Valid @NotNull @DefaultValue Simulators simulators,
-        @Valid @NotNull @DefaultValue Console console) {
+        @Valid @NotNull @DefaultValue Console console,
+        @Valid @NotNull @DefaultValue Api api) {
 
     /**
      * Where PostgreSQL comes from: {@code url} if set, else {@code localHost:localPort} if it answers, else an
@@ -88,6 +90,15 @@ public record HubProperties(
                 + "when the console requires login (hub.console.authentication-enabled=true)")
         public boolean isPasswordSetWhenRequired() {
             return !authenticationEnabled || (password != null && password.length() >= 12);
+        }
+    }
+
+    /** The REST API under /api: a write whose body is larger than {@code maxBodySize} answers 413. */
+    public record Api(@NotNull @DefaultValue("5MB") DataSize maxBodySize) {
+
+        @AssertTrue(message = "hub.api.max-body-size (HUB_API_MAX_BODY_SIZE) must be 1KB..100MB")
+        public boolean isMaxBodySizeSane() {
+            return maxBodySize != null && maxBodySize.toBytes() >= 1024 && maxBodySize.toMegabytes() <= 100;
         }
     }
 }

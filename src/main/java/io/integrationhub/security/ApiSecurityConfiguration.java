@@ -8,6 +8,10 @@ import javax.crypto.spec.SecretKeySpec;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import io.integrationhub.idempotency.IdempotencyFilter;
+import io.integrationhub.platform.HubProperties;
+import io.integrationhub.platform.web.ProblemResponses;
+import io.integrationhub.platform.web.RequestBodyLimitFilter;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -65,7 +69,8 @@ class ApiSecurityConfiguration {
 
     @Bean
     @Order(1)
-    SecurityFilterChain apiSecurity(HttpSecurity http, CapabilityFilter capabilityFilter) throws Exception {
+    SecurityFilterChain apiSecurity(HttpSecurity http, CapabilityFilter capabilityFilter, HubProperties hub,
+            IdempotencyFilter idempotencyFilter) throws Exception {
         return http
                 .securityMatcher("/api/**")
                 .authorizeHttpRequests(requests -> requests
@@ -84,7 +89,10 @@ class ApiSecurityConfiguration {
                     response.setHeader("WWW-Authenticate", "Bearer");
                     ProblemResponses.write(response, HttpStatus.UNAUTHORIZED, "a bearer token is required");
                 }))
+                // after the token: capability check, then the body (413 over the limit), then Idempotency-Key
                 .addFilterAfter(capabilityFilter, BearerTokenAuthenticationFilter.class)
+                .addFilterAfter(new RequestBodyLimitFilter(hub.api().maxBodySize().toBytes()), CapabilityFilter.class)
+                .addFilterAfter(idempotencyFilter, RequestBodyLimitFilter.class)
                 .build();
     }
 }

@@ -6,14 +6,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import io.integrationhub.events.OutboxEvent;
+import io.integrationhub.events.OutboxWriter;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The capability admin API (capability {@code capability:manage}): list capabilities, grant and revoke them to
- * roles, and to users of the caller's own tenant, optionally for one organization and until a time.
+ * roles, and to users of the caller's own tenant, optionally for one organization and until a time. Every change
+ * emits a {@code capability.granted} / {@code capability.revoked} event (aggregate type {@code capability-grant})
+ * through the outbox in the same transaction, so the audit log sees exactly the changes that committed.
  */
 public class CapabilityAdmin {
 
@@ -25,9 +31,13 @@ public class CapabilityAdmin {
             String grantedBy, Instant grantedAt) {}
 
     private final JdbcTemplate jdbc;
+    private final TransactionTemplate transaction;
+    private final OutboxWriter outbox;
 
-    public CapabilityAdmin(JdbcTemplate jdbc) {
+    public CapabilityAdmin(JdbcTemplate jdbc, TransactionTemplate transaction, OutboxWriter outbox) {
         this.jdbc = jdbc;
+        this.transaction = transaction;
+        this.outbox = outbox;
     }
 
     public List<Capability> capabilities() {
@@ -39,16 +49,29 @@ public class CapabilityAdmin {
                 List.of((String[]) rs.getArray("roles").getArray())));
     }
 
-    public Map<String, Object> grantToRole(String role, String capability) {
+    public Map<String, Object> grantToRole(String tenantId, String callerId, String role, String capability) {
         known(capability);
         requireName(role, "role");
-        jdbc.update("INSERT INTO role_capabilities (role, capability) VALUES (?, ?) ON CONFLICT DO NOTHING", role, capability);
-        return Map.of("role", role, "capability", capability, "granted", true);
+        requireTenant(tenantId);
+        return transaction.execute(tx -> {
+            int added = jdbc.update("INSERT INTO role_capabilities (role, capability) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                    role, capability);
+            if (added > 0) {
+                emit("capability.granted", "role:" + role, tenantId, callerId, Map.of("role", role, "capability", capability));
+            }
+            return Map.of("role", role, "capability", capability, "granted", true);
+        });
     }
 
-    public Map<String, Object> revokeFromRole(String role, String capability) {
-        int removed = jdbc.update("DELETE FROM role_capabilities WHERE role = ? AND capability = ?", role, capability);
-        return Map.of("role", role, "capability", capability, "revoked", removed > 0);
+    public Map<String, Object> revokeFromRole(String tenantId, String callerId, String role, String capability) {
+        requireTenant(tenantId);
+        return transaction.execute(tx -> {
+            int removed = jdbc.update("DELETE FROM role_capabilities WHERE role = ? AND capability = ?", role, capability);
+            if (removed > 0) {
+                emit("capability.revoked", "role:" + role, tenantId, callerId, Map.of("role", role, "capability", capability));
+            }
+            return Map.of("role", role, "capability", capability, "revoked", removed > 0);
+        });
     }
 
     /** Body: {@code {"capability": "...", "organizationId": "..." (optional), "expiresAt": ISO-8601 (optional)}}. */
@@ -70,23 +93,51 @@ public class CapabilityAdmin {
             }
         }
         requireTenant(tenantId);
-        jdbc.update("""
-                INSERT INTO user_capabilities (tenant_id, id, user_id, capability, organization_id, expires_at, granted_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (tenant_id, user_id, capability, coalesce(organization_id, ''))
-                DO UPDATE SET expires_at = excluded.expires_at, granted_by = excluded.granted_by, granted_at = now()
-                """, tenantId, UUID.randomUUID(), userId, capability, organization,
-                expiresAt == null ? null : Timestamp.from(expiresAt), callerId);
-        return new UserGrant(userId, capability, organization, expiresAt, callerId, Instant.now());
+        Instant until = expiresAt;
+        return transaction.execute(tx -> {
+            jdbc.update("""
+                    INSERT INTO user_capabilities (tenant_id, id, user_id, capability, organization_id, expires_at, granted_by)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (tenant_id, user_id, capability, coalesce(organization_id, ''))
+                    DO UPDATE SET expires_at = excluded.expires_at, granted_by = excluded.granted_by, granted_at = now()
+                    """, tenantId, UUID.randomUUID(), userId, capability, organization,
+                    until == null ? null : Timestamp.from(until), callerId);
+            Map<String, Object> payload = new LinkedHashMap<>();
+            payload.put("userId", userId);
+            payload.put("capability", capability);
+            payload.put("organizationId", organization);
+            payload.put("expiresAt", until == null ? null : until.toString());
+            emit("capability.granted", "user:" + userId, tenantId, callerId, payload);
+            return new UserGrant(userId, capability, organization, until, callerId, Instant.now());
+        });
     }
 
-    public Map<String, Object> revokeFromUser(String tenantId, String userId, String capability, String organizationId) {
+    public Map<String, Object> revokeFromUser(String tenantId, String callerId, String userId, String capability,
+            String organizationId) {
         requireTenant(tenantId);
-        int removed = jdbc.update("""
-                DELETE FROM user_capabilities WHERE tenant_id = ? AND user_id = ? AND capability = ?
-                  AND coalesce(organization_id, '') = coalesce(?, '')
-                """, tenantId, userId, capability, blankToNull(organizationId));
-        return Map.of("userId", userId, "capability", capability, "revoked", removed > 0);
+        return transaction.execute(tx -> {
+            int removed = jdbc.update("""
+                    DELETE FROM user_capabilities WHERE tenant_id = ? AND user_id = ? AND capability = ?
+                      AND coalesce(organization_id, '') = coalesce(?, '')
+                    """, tenantId, userId, capability, blankToNull(organizationId));
+            if (removed > 0) {
+                Map<String, Object> payload = new LinkedHashMap<>();
+                payload.put("userId", userId);
+                payload.put("capability", capability);
+                payload.put("organizationId", blankToNull(organizationId));
+                emit("capability.revoked", "user:" + userId, tenantId, callerId, payload);
+            }
+            return Map.of("userId", userId, "capability", capability, "revoked", removed > 0);
+        });
+    }
+
+    private void emit(String eventType, String aggregateId, String tenantId, String callerId, Map<String, ?> payload) {
+        try {
+            outbox.append(new OutboxEvent(null, eventType, 1, "capability-grant", aggregateId, tenantId,
+                    JSON.writeValueAsString(payload), callerId == null ? Map.of() : Map.of("user_id", callerId)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("grant payload is plain strings", e);
+        }
     }
 
     /** The user's grants in the caller's tenant only. */

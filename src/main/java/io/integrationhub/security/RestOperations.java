@@ -5,6 +5,7 @@ import java.util.List;
 import org.apache.camel.CamelContext;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.rest.RestDefinition;
+import org.apache.camel.model.rest.RestParamType;
 import org.apache.camel.model.rest.SecurityDefinition;
 import org.apache.camel.model.rest.VerbDefinition;
 import org.springframework.http.server.PathContainer;
@@ -13,26 +14,61 @@ import org.springframework.web.util.pattern.PathPatternParser;
 
 /**
  * The REST operations declared in route files, with the capability each declares through its {@code security}
- * requirement ({@code security: [{key: bearer, scopes: "dlq:replay"}]}), which also documents it in OpenAPI.
- * Read from the live Camel model, so reloaded route files are seen at once.
+ * requirement ({@code security: [{key: bearer, scopes: "dlq:replay"}]}), which also documents it in OpenAPI, and
+ * whether it requires an {@code Idempotency-Key} (a required header parameter of that name, also in OpenAPI).
+ * Read from the live Camel model, so reloaded route files are seen at once; parsed again only when the model's
+ * REST definitions change.
  */
 public class RestOperations {
 
-    /** One operation: HTTP method, path under /api, declared capabilities (empty: none declared). */
-    public record Operation(String method, String path, List<String> capabilities, PathPattern pattern) {}
+    /**
+     * One operation: HTTP method, path under /api, declared capabilities (empty: none declared), whether the
+     * Idempotency-Key header is required.
+     */
+    public record Operation(String method, String path, List<String> capabilities, boolean requiresIdempotencyKey,
+            PathPattern pattern) {}
+
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private static final PathPatternParser PARSER = new PathPatternParser();
 
+    private record Parsed(List<RestDefinition> source, List<Operation> operations) {}
+
     private final CamelContext camelContext;
+    private volatile Parsed parsed = new Parsed(List.of(), List.of());
 
     public RestOperations(CamelContext camelContext) {
         this.camelContext = camelContext;
     }
 
     public List<Operation> all() {
-        List<Operation> operations = new ArrayList<>();
         Model model = camelContext.getCamelContextExtension().getContextPlugin(Model.class);
-        for (RestDefinition rest : new ArrayList<>(model.getRestDefinitions())) {
+        List<RestDefinition> current = new ArrayList<>(model.getRestDefinitions());
+        Parsed last = parsed;
+        if (sameDefinitions(last.source(), current)) {
+            return last.operations();
+        }
+        List<Operation> operations = parse(current);
+        parsed = new Parsed(current, operations);
+        return operations;
+    }
+
+    /** A reload replaces RestDefinition objects, so identity tells whether anything changed. */
+    private static boolean sameDefinitions(List<RestDefinition> a, List<RestDefinition> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i) != b.get(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static List<Operation> parse(List<RestDefinition> definitions) {
+        List<Operation> operations = new ArrayList<>();
+        for (RestDefinition rest : definitions) {
             for (VerbDefinition verb : rest.getVerbs()) {
                 String path = join(rest.getPath(), verb.getPath());
                 List<String> capabilities = new ArrayList<>();
@@ -45,10 +81,14 @@ public class RestOperations {
                         }
                     }
                 }
-                operations.add(new Operation(verb.asVerb().toUpperCase(), path, capabilities, PARSER.parse(path)));
+                boolean keyRequired = verb.getParams() != null && verb.getParams().stream().anyMatch(param ->
+                        IDEMPOTENCY_KEY.equalsIgnoreCase(param.getName()) && param.getType() == RestParamType.header
+                                && Boolean.TRUE.equals(param.getRequired()));
+                operations.add(new Operation(verb.asVerb().toUpperCase(), path, List.copyOf(capabilities), keyRequired,
+                        PARSER.parse(path)));
             }
         }
-        return operations;
+        return List.copyOf(operations);
     }
 
     /** The operation a request to {@code path} (without /api) with {@code method} reaches, or null. */

@@ -4,7 +4,9 @@ import org.apache.camel.CamelContext;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import io.integrationhub.events.OutboxWriter;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** The capability check and the REST operation index. */
 @Configuration(proxyBeanMethods = false)
@@ -34,7 +36,7 @@ class SecurityBeans {
     }
 
     @Bean
-    CapabilityAdmin capabilityAdmin(JdbcTemplate jdbc) {
-        return new CapabilityAdmin(jdbc);
+    CapabilityAdmin capabilityAdmin(JdbcTemplate jdbc, TransactionTemplate transaction, OutboxWriter outbox) {
+        return new CapabilityAdmin(jdbc, transaction, outbox);
     }
 }

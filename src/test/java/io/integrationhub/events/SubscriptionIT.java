@@ -218,6 +218,7 @@ class SubscriptionIT extends HubIntegrationTest {
     private ResponseEntity<String> post(String path, String body) {
         HttpHeaders headers = new HttpHeaders();
         headers.setContentType(MediaType.APPLICATION_JSON);
+        headers.set("Idempotency-Key", UUID.randomUUID().toString());   // replay requires one; each call is new
         return http.postForEntity(url(path), new HttpEntity<>(body, headers), String.class);
     }
 

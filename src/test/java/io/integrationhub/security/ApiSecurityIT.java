@@ -5,11 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.integrationhub.support.ApiClient;
 import io.integrationhub.support.HubIntegrationTest;
 import io.integrationhub.support.TestTokens;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,7 +25,6 @@ class ApiSecurityIT extends HubIntegrationTest {
     @Autowired JdbcTemplate jdbc;
 
     private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient client = HttpClient.newHttpClient();
 
     @Test
     void missingMalformedBadlySignedExpiredAndNotYetValidTokensAre401WithBearerChallenge() throws Exception {
@@ -138,22 +135,18 @@ class ApiSecurityIT extends HubIntegrationTest {
     }
 
     private HttpResponse<String> get(String path, String token) throws Exception {
-        return send(HttpRequest.newBuilder(URI.create(url(path))).GET(), token);
+        return api().get(path, token);
     }
 
     private HttpResponse<String> post(String path, String body, String token) throws Exception {
-        return send(HttpRequest.newBuilder(URI.create(url(path))).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)), token);
+        return api().post(path, body, token);
     }
 
     private HttpResponse<String> delete(String path, String token) throws Exception {
-        return send(HttpRequest.newBuilder(URI.create(url(path))).DELETE(), token);
+        return api().send("DELETE", path, null, token);
     }
 
-    private HttpResponse<String> send(HttpRequest.Builder request, String token) throws Exception {
-        if (token != null && !token.isEmpty()) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    private ApiClient api() {
+        return new ApiClient(port);
     }
 }

@@ -1,0 +1,169 @@
+package io.integrationhub.idempotency;
+
+import io.integrationhub.idempotency.IdempotencyStore.Claimed;
+import io.integrationhub.idempotency.IdempotencyStore.Completed;
+import io.integrationhub.idempotency.IdempotencyStore.Key;
+import io.integrationhub.idempotency.IdempotencyStore.Mismatch;
+import io.integrationhub.platform.web.ProblemResponses;
+import io.integrationhub.platform.web.RequestBodyLimitFilter;
+import io.integrationhub.security.HubPrincipal;
+import io.integrationhub.security.RestOperations;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.ContentCachingResponseWrapper;
+import org.springframework.web.util.WebUtils;
+
+/**
+ * {@code Idempotency-Key} on every POST, PUT and PATCH under /api (IETF httpapi draft semantics), after
+ * authentication and the capability check. The first request with a key runs and its response (status,
+ * Location, Content-Type, body) is stored; the same key with the same method, path and body replays that response
+ * with {@code Idempotent-Replayed: true} and runs nothing; a different request under the key answers 422; the
+ * key while its first request still runs answers 409. A 5xx (or an exception) stores nothing, so a retry runs
+ * again; a 4xx is stored and replayed. Operations that declare the header as a required parameter answer 400
+ * without it.
+ *
+ * <p>Camel's platform-http answers asynchronously (the servlet request goes async and is dispatched again when
+ * the route is done), so the response is recorded on whichever dispatch finishes the request.
+ */
+public class IdempotencyFilter extends OncePerRequestFilter {
+
+    public static final String REPLAYED = "Idempotent-Replayed";
+    private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH");
+    /** The draft's key is a Structured Field string: printable ASCII, quoted; unquoted is accepted too. */
+    private static final Pattern VALID_KEY = Pattern.compile("[\\x20-\\x7E]{1,255}");
+    private static final List<String> STORED_HEADERS = List.of("Location", "Content-Type");
+    private static final String CLAIM = IdempotencyFilter.class.getName() + ".claim";
+
+    private final IdempotencyStore store;
+    private final RestOperations operations;
+
+    public IdempotencyFilter(IdempotencyStore store, RestOperations operations) {
+        this.store = store;
+        this.operations = operations;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return !WRITES.contains(request.getMethod());
+    }
+
+    @Override
+    protected boolean shouldNotFilterAsyncDispatch() {
+        return false;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        if (isAsyncDispatch(request)) {
+            chain.doFilter(request, response);
+            Key claimed = (Key) request.getAttribute(CLAIM);
+            if (claimed != null && !isAsyncStarted(request)) {
+                finish(claimed, response);
+            }
+            return;
+        }
+        HubPrincipal principal = HubPrincipal.from(SecurityContextHolder.getContext().getAuthentication());
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        if (principal == null || !path.startsWith("/api/")) {
+            chain.doFilter(request, response);
+            return;
+        }
+        String header = request.getHeader(RestOperations.IDEMPOTENCY_KEY);
+        if (header == null) {
+            RestOperations.Operation operation = operations.match(request.getMethod(), path.substring("/api".length()));
+            if (operation != null && operation.requiresIdempotencyKey()) {
+                ProblemResponses.write(response, HttpStatus.BAD_REQUEST, "this operation requires an "
+                        + RestOperations.IDEMPOTENCY_KEY + " header (1..255 printable ASCII characters)");
+                return;
+            }
+            chain.doFilter(request, response);
+            return;
+        }
+        String keyValue = unquote(header.trim());
+        if (!VALID_KEY.matcher(keyValue).matches()) {
+            ProblemResponses.write(response, HttpStatus.BAD_REQUEST,
+                    RestOperations.IDEMPOTENCY_KEY + " must be 1..255 printable ASCII characters");
+            return;
+        }
+        String pathAndQuery = request.getQueryString() == null ? path : path + "?" + request.getQueryString();
+        byte[] fingerprint = IdempotencyStore.fingerprint(request.getMethod(), pathAndQuery,
+                RequestBodyLimitFilter.bodyOf(request));
+        Key key = new Key(principal.tenantId() == null ? "" : principal.tenantId(), principal.userId(), keyValue);
+        IdempotencyStore.Claim claim = store.claim(key, fingerprint, request.getMethod(), pathAndQuery);
+        if (claim instanceof Claimed) {
+            run(key, request, response, chain);
+        } else if (claim instanceof Completed done) {
+            replay(done, response);
+        } else if (claim instanceof Mismatch other) {
+            ProblemResponses.write(response, HttpStatus.UNPROCESSABLE_ENTITY,
+                    "this " + RestOperations.IDEMPOTENCY_KEY + " was used for a different request (" + other.method()
+                            + " " + other.path() + " or another body); use a new key");
+        } else {
+            ProblemResponses.write(response, HttpStatus.CONFLICT,
+                    "a request with this " + RestOperations.IDEMPOTENCY_KEY + " is still being processed; retry later");
+        }
+    }
+
+    private void run(Key key, HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        ContentCachingResponseWrapper recorded = new ContentCachingResponseWrapper(response);
+        request.setAttribute(CLAIM, key);
+        try {
+            chain.doFilter(request, recorded);
+        } catch (IOException | ServletException | RuntimeException e) {
+            store.release(key);
+            throw e;
+        }
+        if (!isAsyncStarted(request)) {
+            finish(key, recorded);
+        }
+    }
+
+    private void finish(Key key, HttpServletResponse response) throws IOException {
+        ContentCachingResponseWrapper recorded = WebUtils.getNativeResponse(response, ContentCachingResponseWrapper.class);
+        if (recorded == null) {
+            store.release(key);   // cannot happen: run() wrapped it; never keep a claim we cannot complete
+            return;
+        }
+        int status = recorded.getStatus();
+        if (status >= 500) {
+            store.release(key);
+        } else {
+            Map<String, String> headers = new LinkedHashMap<>();
+            for (String name : STORED_HEADERS) {
+                String value = "Content-Type".equals(name) ? recorded.getContentType() : recorded.getHeader(name);
+                if (value != null) {
+                    headers.put(name, value);
+                }
+            }
+            store.complete(key, status, headers, recorded.getContentAsByteArray());
+        }
+        recorded.copyBodyToResponse();
+    }
+
+    private static void replay(Completed done, HttpServletResponse response) throws IOException {
+        response.setStatus(done.status());
+        done.headers().forEach(response::setHeader);
+        response.setHeader(REPLAYED, "true");
+        byte[] body = done.body() == null ? new byte[0] : done.body();
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+
+    private static String unquote(String value) {
+        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
+                ? value.substring(1, value.length() - 1) : value;
+    }
+}

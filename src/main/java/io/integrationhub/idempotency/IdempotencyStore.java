@@ -1,0 +1,154 @@
+package io.integrationhub.idempotency;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Idempotency-Key records in PostgreSQL ({@code idempotency_keys}). Each statement runs on its own (auto-commit):
+ * the claim must be visible to concurrent requests at once, whatever the request's own transactions do.
+ */
+public class IdempotencyStore {
+
+    /** Whose key: keys are scoped per tenant and user, as the draft asks (one client's key never meets another's). */
+    public record Key(String tenantId, String userId, String key) {}
+
+    /** What to do with a request that carries a key. */
+    public sealed interface Claim {}
+
+    /** The request is ours to run: the key was new, expired, or left in progress by a dead request. */
+    public record Claimed() implements Claim {}
+
+    /** A request with this key completed: replay its response. */
+    public record Completed(int status, Map<String, String> headers, byte[] body) implements Claim {}
+
+    /** A request with this key is still running. */
+    public record InProgress() implements Claim {}
+
+    /** The key was used for a different request (method, path or body). */
+    public record Mismatch(String method, String path) implements Claim {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {};
+
+    private final JdbcTemplate jdbc;
+    private final Duration retention;
+    private final Duration inProgressTimeout;
+
+    public IdempotencyStore(JdbcTemplate jdbc, Duration retention, Duration inProgressTimeout) {
+        this.jdbc = jdbc;
+        this.retention = retention;
+        this.inProgressTimeout = inProgressTimeout;
+    }
+
+    /** SHA-256 over method, path with query, and body: what "the same request" means. */
+    public static byte[] fingerprint(String method, String pathAndQuery, byte[] body) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(method.getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+            digest.update(pathAndQuery.getBytes(StandardCharsets.UTF_8));
+            digest.update((byte) 0);
+            digest.update(body == null ? new byte[0] : body);
+            return digest.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    }
+
+    /**
+     * Claims the key for this request in one statement: a new key is inserted; an expired one, or one left in
+     * progress past the timeout by a request with the same fingerprint, is taken over. The primary key makes
+     * exactly one of many concurrent claims win. Otherwise says why not.
+     */
+    public Claim claim(Key key, byte[] fingerprint, String method, String path) {
+        for (int attempt = 0; attempt < 3; attempt++) {
+            List<Integer> won = jdbc.queryForList("""
+                    INSERT INTO idempotency_keys AS k (tenant_id, user_id, idempotency_key, fingerprint, method, path,
+                                                      state, locked_until, expires_at)
+                    VALUES (?, ?, ?, ?, ?, ?, 'in_progress', now() + make_interval(secs => ?), now() + make_interval(secs => ?))
+                    ON CONFLICT (tenant_id, user_id, idempotency_key) DO UPDATE
+                       SET fingerprint = excluded.fingerprint, method = excluded.method, path = excluded.path,
+                           state = 'in_progress', locked_until = excluded.locked_until, response_status = NULL,
+                           response_headers = NULL, response_body = NULL, created_at = now(), completed_at = NULL,
+                           expires_at = excluded.expires_at
+                     WHERE k.expires_at <= now()
+                        OR (k.state = 'in_progress' AND k.locked_until <= now() AND k.fingerprint = excluded.fingerprint)
+                    RETURNING 1
+                    """, Integer.class, key.tenantId(), key.userId(), key.key(), fingerprint, method, path,
+                    seconds(inProgressTimeout), seconds(retention));
+            if (!won.isEmpty()) {
+                return new Claimed();
+            }
+            List<Claim> existing = jdbc.query("""
+                    SELECT fingerprint, method, path, state, response_status, response_headers, response_body
+                    FROM idempotency_keys WHERE tenant_id = ? AND user_id = ? AND idempotency_key = ?
+                    """, (rs, n) -> {
+                if (!Arrays.equals(rs.getBytes("fingerprint"), fingerprint)) {
+                    return new Mismatch(rs.getString("method"), rs.getString("path"));
+                }
+                if ("in_progress".equals(rs.getString("state"))) {
+                    return new InProgress();
+                }
+                return new Completed(rs.getInt("response_status"), headers(rs.getString("response_headers")),
+                        rs.getBytes("response_body"));
+            }, key.tenantId(), key.userId(), key.key());
+            if (!existing.isEmpty()) {
+                return existing.get(0);
+            }
+            // released (a 5xx) between the two statements: claim again
+        }
+        return new InProgress();
+    }
+
+    /** Stores the response to replay; only the claimant's in-progress row is completed. */
+    public void complete(Key key, int status, Map<String, String> headers, byte[] body) {
+        String headerJson;
+        try {
+            headerJson = JSON.writeValueAsString(headers);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("response headers are plain strings", e);
+        }
+        jdbc.update("""
+                UPDATE idempotency_keys SET state = 'completed', response_status = ?, response_headers = ?::jsonb,
+                       response_body = ?, completed_at = now()
+                WHERE tenant_id = ? AND user_id = ? AND idempotency_key = ? AND state = 'in_progress'
+                """, status, headerJson, body, key.tenantId(), key.userId(), key.key());
+    }
+
+    /** Forgets a claim whose request failed (5xx or an exception), so a retry with the key runs again. */
+    public void release(Key key) {
+        jdbc.update("""
+                DELETE FROM idempotency_keys WHERE tenant_id = ? AND user_id = ? AND idempotency_key = ?
+                  AND state = 'in_progress'
+                """, key.tenantId(), key.userId(), key.key());
+    }
+
+    /** Deletes expired keys; the Quartz route idempotency-key-purge calls it. */
+    public int purgeExpired() {
+        return jdbc.update("DELETE FROM idempotency_keys WHERE expires_at <= now()");
+    }
+
+    private static double seconds(Duration duration) {
+        return duration.toMillis() / 1000.0;
+    }
+
+    private static Map<String, String> headers(String json) {
+        if (json == null) {
+            return Map.of();
+        }
+        try {
+            return JSON.readValue(json, HEADERS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("idempotency_keys.response_headers is not a JSON object of strings", e);
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package io.integrationhub.platform.web;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.WebUtils;
+
+/**
+ * Reads the body of every POST, PUT and PATCH under /api up front, at most {@code maxBodySize} bytes: a larger
+ * body answers 413 problem+json before any handler runs (declared by Content-Length or found while reading a
+ * chunked body), so nothing is half-processed. The buffered body is what the route and the Idempotency-Key
+ * fingerprint see ({@link #bodyOf}).
+ */
+public class RequestBodyLimitFilter extends OncePerRequestFilter {
+
+    private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH");
+
+    private final long maxBodySize;
+
+    public RequestBodyLimitFilter(long maxBodySize) {
+        this.maxBodySize = maxBodySize;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return !WRITES.contains(request.getMethod());
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        if (request.getContentLengthLong() > maxBodySize) {
+            tooLarge(response);
+            return;
+        }
+        byte[] body;
+        try (InputStream in = request.getInputStream()) {
+            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodySize + 1));
+        }
+        if (body.length > maxBodySize) {
+            tooLarge(response);
+            return;
+        }
+        chain.doFilter(new BufferedBodyRequest(request, body), response);
+    }
+
+    private void tooLarge(HttpServletResponse response) throws IOException {
+        // the client may still be sending: close the connection rather than read the rest
+        response.setHeader("Connection", "close");
+        ProblemResponses.write(response, HttpStatus.PAYLOAD_TOO_LARGE,
+                "the request body is larger than " + maxBodySize + " bytes (hub.api.max-body-size)");
+    }
+
+    /** The body this filter read, or null when the request did not pass through it. */
+    public static byte[] bodyOf(HttpServletRequest request) {
+        BufferedBodyRequest buffered = WebUtils.getNativeRequest(request, BufferedBodyRequest.class);
+        return buffered == null ? null : buffered.body;
+    }
+
+    static final class BufferedBodyRequest extends HttpServletRequestWrapper {
+        private final byte[] body;
+
+        BufferedBodyRequest(HttpServletRequest request, byte[] body) {
+            super(request);
+            this.body = body;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() {
+            ByteArrayInputStream in = new ByteArrayInputStream(body);
+            return new ServletInputStream() {
+                @Override
+                public int read() {
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    return in.read(b, off, len);
+                }
+
+                @Override
+                public boolean isFinished() {
+                    return in.available() == 0;
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    throw new UnsupportedOperationException("the body is already buffered; read it synchronously");
+                }
+            };
+        }
+
+        @Override
+        public BufferedReader getReader() {
+            String encoding = getCharacterEncoding();
+            Charset charset;
+            try {
+                charset = encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding);
+            } catch (IllegalArgumentException unknownCharset) {
+                charset = StandardCharsets.UTF_8;
+            }
+            return new BufferedReader(new InputStreamReader(getInputStream(), charset));
+        }
+
+        @Override
+        public int getContentLength() {
+            return body.length;
+        }
+
+        @Override
+        public long getContentLengthLong() {
+            return body.length;
+        }
+    }
+}
