@@ -1,5 +1,8 @@
 package io.integrationhub.events;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -22,12 +25,16 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import io.integrationhub.security.ForeignTenantException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Dead-letter operations: list what waits on a dead-letter topic, and replay records onto their source topic.
  * The list comes from the {@code dead_letter} index (filled by the events-dead-letter-index route); the records
  * themselves are read back from Kafka by partition and offset, so nothing is copied out of Kafka.
+ *
+ * <p>Tenant-scoped in SQL: a caller sees and replays only its own tenant's dead letters (those without a tenant_id
+ * belong to the system tenant, {@code hub.events.dlq.system-tenant}); naming another tenant's event answers 403.
  */
 public class DeadLetters {
 
@@ -43,40 +50,56 @@ public class DeadLetters {
 
     public record ReplayReport(String topic, int requested, int replayed, List<String> notFound) {}
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final JdbcTemplate jdbc;
     private final Producer<String, byte[]> producer;
     private final String bootstrapServers;
+    private final String systemTenant;
 
-    public DeadLetters(JdbcTemplate jdbc, Producer<String, byte[]> producer, String bootstrapServers) {
+    public DeadLetters(JdbcTemplate jdbc, Producer<String, byte[]> producer, String bootstrapServers, String systemTenant) {
         this.jdbc = jdbc;
         this.producer = producer;
         this.bootstrapServers = bootstrapServers;
+        this.systemTenant = systemTenant;
     }
 
-    /** Dead letters of a topic still waiting for a replay, oldest first. */
-    public Page list(String topic, int page, int size) {
+    /** The caller's dead letters of a topic still waiting for a replay, oldest first. */
+    public Page list(String tenantId, String topic, int page, int size) {
+        requireTenant(tenantId);
         int safeSize = Math.max(1, Math.min(size, 500));
         int safePage = Math.max(0, page);
-        Long total = jdbc.queryForObject(
-                "SELECT count(*) FROM dead_letter WHERE topic = ? AND replayed_at IS NULL", Long.class, topic);
+        Long total = jdbc.queryForObject("SELECT count(*) FROM dead_letter WHERE topic = ? AND replayed_at IS NULL "
+                + "AND coalesce(tenant_id, ?) = ?", Long.class, topic, systemTenant, tenantId);
         List<Entry> items = jdbc.query("""
-                SELECT * FROM dead_letter WHERE topic = ? AND replayed_at IS NULL
+                SELECT * FROM dead_letter WHERE topic = ? AND replayed_at IS NULL AND coalesce(tenant_id, ?) = ?
                 ORDER BY dead_at, kafka_partition, kafka_offset LIMIT ? OFFSET ?
-                """, (rs, n) -> entry(rs), topic, safeSize, safePage * safeSize);
+                """, (rs, n) -> entry(rs), topic, systemTenant, tenantId, safeSize, safePage * safeSize);
         return new Page(topic, safePage, safeSize, total == null ? 0 : total, items);
     }
 
     /**
-     * Puts dead letters back on their source topic with their original key, payload and headers (without the
-     * failure headers) and marks them replayed. {@code eventIds} empty means every waiting dead letter.
+     * Puts the caller's dead letters back on their source topic with their original key, payload and headers
+     * (without the failure headers) and marks them replayed. {@code eventIds} empty means every waiting dead letter
+     * of the caller's tenant. An id that belongs to another tenant refuses the whole request before anything is sent.
      */
-    public ReplayReport replay(String topic, Collection<String> eventIds) throws Exception {
+    public ReplayReport replay(String tenantId, String topic, Collection<String> eventIds) throws Exception {
+        requireTenant(tenantId);
+        if (eventIds != null && !eventIds.isEmpty()) {
+            List<String> foreign = jdbc.queryForList("""
+                    SELECT DISTINCT event_id FROM dead_letter WHERE topic = ? AND event_id = ANY(?)
+                      AND coalesce(tenant_id, ?) <> ?
+                    """, String.class, topic, eventIds.toArray(String[]::new), systemTenant, tenantId);
+            if (!foreign.isEmpty()) {
+                throw new ForeignTenantException("dead letters " + foreign + " belong to another tenant");
+            }
+        }
         List<Entry> waiting = eventIds == null || eventIds.isEmpty()
-                ? jdbc.query("SELECT * FROM dead_letter WHERE topic = ? AND replayed_at IS NULL ORDER BY kafka_partition, kafka_offset",
-                        (rs, n) -> entry(rs), topic)
-                : jdbc.query("SELECT * FROM dead_letter WHERE topic = ? AND replayed_at IS NULL AND event_id = ANY(?) "
-                        + "ORDER BY kafka_partition, kafka_offset",
-                        (rs, n) -> entry(rs), topic, eventIds.toArray(String[]::new));
+                ? jdbc.query("SELECT * FROM dead_letter WHERE topic = ? AND replayed_at IS NULL AND coalesce(tenant_id, ?) = ? "
+                        + "ORDER BY kafka_partition, kafka_offset", (rs, n) -> entry(rs), topic, systemTenant, tenantId)
+                : jdbc.query("SELECT * FROM dead_letter WHERE topic = ? AND replayed_at IS NULL AND coalesce(tenant_id, ?) = ? "
+                        + "AND event_id = ANY(?) ORDER BY kafka_partition, kafka_offset",
+                        (rs, n) -> entry(rs), topic, systemTenant, tenantId, eventIds.toArray(String[]::new));
         List<String> notFound = new ArrayList<>();
         if (eventIds != null) {
             Set<String> found = new java.util.HashSet<>();
@@ -111,24 +134,38 @@ public class DeadLetters {
     }
 
     /** The REST form: body {@code {"eventIds": ["..."]}}, or empty / {@code {}} for every waiting dead letter. */
-    public ReplayReport replayRequest(String topic, String body) throws Exception {
+    public ReplayReport replayRequest(String tenantId, String topic, String body) throws Exception {
         List<String> ids = new ArrayList<>();
         if (body != null && !body.isBlank()) {
-            com.fasterxml.jackson.databind.JsonNode request;
+            JsonNode request;
             try {
-                request = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                request = JSON.readTree(body);
+            } catch (JsonProcessingException e) {
                 throw new IllegalArgumentException("request body is not JSON: " + e.getOriginalMessage());
             }
-            com.fasterxml.jackson.databind.JsonNode eventIds = request.get("eventIds");
+            if (!request.isObject()) {
+                throw new IllegalArgumentException("request body must be a JSON object such as {\"eventIds\": [\"...\"]} or {}");
+            }
+            JsonNode eventIds = request.get("eventIds");
             if (eventIds != null && !eventIds.isNull()) {
                 if (!eventIds.isArray()) {
                     throw new IllegalArgumentException("eventIds must be an array of event ids");
                 }
-                eventIds.forEach(id -> ids.add(id.asText()));
+                for (JsonNode id : eventIds) {
+                    if (!id.isTextual()) {
+                        throw new IllegalArgumentException("eventIds must be an array of event ids (strings)");
+                    }
+                    ids.add(id.asText());
+                }
             }
         }
-        return replay(topic, ids);
+        return replay(tenantId, topic, ids);
+    }
+
+    private static void requireTenant(String tenantId) {
+        if (tenantId == null || tenantId.isBlank()) {
+            throw new IllegalArgumentException("the bearer token has no tenant_id claim");
+        }
     }
 
     private Map<TopicPartition, Map<Long, ConsumerRecord<String, byte[]>>> fetch(String topic, List<Entry> entries) {

@@ -26,11 +26,13 @@ public class DlqMonitor {
     private final OutboxWriter outbox;
     private final EventsProperties properties;
     private final MeterRegistry meters;
+    private final String systemTenant;
     private final Map<String, AtomicLong> depths = new ConcurrentHashMap<>();
 
     public DlqMonitor(JdbcTemplate jdbc, TransactionTemplate transaction, OutboxWriter outbox,
-            EventsProperties properties, MeterRegistry meters) {
+            EventsProperties properties, MeterRegistry meters, String systemTenant) {
         this.jdbc = jdbc;
+        this.systemTenant = systemTenant;
         this.transaction = transaction;
         this.outbox = outbox;
         this.properties = properties;
@@ -72,7 +74,7 @@ public class DlqMonitor {
             }
             LOG.error("DLQ alert: {} holds {} dead letters (threshold {}); list them with GET /api/v1/admin/dead-letters/{}",
                     topic, depth, properties.dlq().threshold(), topic);
-            outbox.append(OutboxEvent.of("ops.dlq_threshold", "ops", topic, "system",
+            outbox.append(OutboxEvent.of("ops.dlq_threshold", "ops", topic, systemTenant,
                     "{\"topic\":\"" + topic + "\",\"depth\":" + depth + ",\"threshold\":" + properties.dlq().threshold() + "}"));
         });
     }

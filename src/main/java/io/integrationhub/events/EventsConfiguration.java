@@ -1,6 +1,7 @@
 package io.integrationhub.events;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.integrationhub.platform.HubProperties;
 import io.integrationhub.platform.database.HubDatabase;
 import io.integrationhub.platform.kafka.HubKafka;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,13 +50,14 @@ class EventsConfiguration {
     }
 
     @Bean
-    DeadLetters deadLetters(JdbcTemplate jdbc, Producer<String, byte[]> eventsKafkaProducer, HubKafka kafka) {
-        return new DeadLetters(jdbc, eventsKafkaProducer, kafka.bootstrapServers());
+    DeadLetters deadLetters(JdbcTemplate jdbc, Producer<String, byte[]> eventsKafkaProducer, HubKafka kafka,
+            HubProperties hub) {
+        return new DeadLetters(jdbc, eventsKafkaProducer, kafka.bootstrapServers(), hub.systemTenant());
     }
 
     @Bean
     DlqMonitor dlqMonitor(JdbcTemplate jdbc, TransactionTemplate transaction, OutboxWriter outbox,
-            EventsProperties properties, MeterRegistry meters) {
-        return new DlqMonitor(jdbc, transaction, outbox, properties, meters);
+            EventsProperties properties, MeterRegistry meters, HubProperties hub) {
+        return new DlqMonitor(jdbc, transaction, outbox, properties, meters, hub.systemTenant());
     }
 }

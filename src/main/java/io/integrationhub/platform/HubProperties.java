@@ -27,7 +27,12 @@ public record HubProperties(
         @Valid @NotNull @DefaultValue Routes routes,
         @Valid @NotNull @DefaultValue Simulators simulators,
         @Valid @NotNull @DefaultValue Console console,
-        @Valid @NotNull @DefaultValue Api api) {
+        @Valid @NotNull @DefaultValue Api api,
+        /**
+         * The platform's own tenant: its events (ops.*), dead letters that carry no tenant_id, and the platform-wide
+         * role grants belong to it; only callers of this tenant see or change those.
+         */
+        @NotBlank @DefaultValue("system") String systemTenant) {
 
     /**
      * Where PostgreSQL comes from: {@code url} if set, else {@code localHost:localPort} if it answers, else an

@@ -33,9 +33,11 @@ public class CapabilityAdmin {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
     private final OutboxWriter outbox;
+    private final String systemTenant;
 
-    public CapabilityAdmin(JdbcTemplate jdbc, TransactionTemplate transaction, OutboxWriter outbox) {
+    public CapabilityAdmin(JdbcTemplate jdbc, TransactionTemplate transaction, OutboxWriter outbox, String systemTenant) {
         this.jdbc = jdbc;
+        this.systemTenant = systemTenant;
         this.transaction = transaction;
         this.outbox = outbox;
     }
@@ -49,10 +51,11 @@ public class CapabilityAdmin {
                 List.of((String[]) rs.getArray("roles").getArray())));
     }
 
+    /** Roles are platform-wide (every tenant's tokens name them), so only the system tenant changes their grants. */
     public Map<String, Object> grantToRole(String tenantId, String callerId, String role, String capability) {
+        requireSystemTenant(tenantId);
         known(capability);
         requireName(role, "role");
-        requireTenant(tenantId);
         return transaction.execute(tx -> {
             int added = jdbc.update("INSERT INTO role_capabilities (role, capability) VALUES (?, ?) ON CONFLICT DO NOTHING",
                     role, capability);
@@ -64,7 +67,7 @@ public class CapabilityAdmin {
     }
 
     public Map<String, Object> revokeFromRole(String tenantId, String callerId, String role, String capability) {
-        requireTenant(tenantId);
+        requireSystemTenant(tenantId);
         return transaction.execute(tx -> {
             int removed = jdbc.update("DELETE FROM role_capabilities WHERE role = ? AND capability = ?", role, capability);
             if (removed > 0) {
@@ -166,6 +169,14 @@ public class CapabilityAdmin {
     private static void requireName(String value, String what) {
         if (value == null || !value.matches("[A-Za-z0-9._@:-]{1,200}")) {
             throw new IllegalArgumentException(what + " must be 1..200 characters of letters, digits, '.', '_', '@', ':', '-'");
+        }
+    }
+
+    private void requireSystemTenant(String tenantId) {
+        requireTenant(tenantId);
+        if (!systemTenant.equals(tenantId)) {
+            throw new ForeignTenantException("role grants are platform-wide; only callers of the system tenant '"
+                    + systemTenant + "' (hub.system-tenant) change them");
         }
     }
 

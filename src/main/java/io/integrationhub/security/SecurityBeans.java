@@ -5,6 +5,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import io.integrationhub.events.OutboxWriter;
+import io.integrationhub.platform.HubProperties;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -36,7 +37,8 @@ class SecurityBeans {
     }
 
     @Bean
-    CapabilityAdmin capabilityAdmin(JdbcTemplate jdbc, TransactionTemplate transaction, OutboxWriter outbox) {
-        return new CapabilityAdmin(jdbc, transaction, outbox);
+    CapabilityAdmin capabilityAdmin(JdbcTemplate jdbc, TransactionTemplate transaction, OutboxWriter outbox,
+            HubProperties hub) {
+        return new CapabilityAdmin(jdbc, transaction, outbox, hub.systemTenant());
     }
 }

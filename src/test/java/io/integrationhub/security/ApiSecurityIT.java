@@ -50,6 +50,17 @@ class ApiSecurityIT extends HubIntegrationTest {
     }
 
     @Test
+    void aRouteThatRefusesTheCallerAnswersProblemJson() throws Exception {
+        String noTenant = TestTokens.of("no-tenant", null, null, List.of("admin"));
+
+        HttpResponse<String> response = get("/api/v1/admin/dead-letters/x-dlq", noTenant);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(json.readTree(response.body()).at("/detail").asText()).isEqualTo("the bearer token has no tenant_id claim");
+    }
+
+    @Test
     void roleGrantsAndAdminAllOpenTheirOperations() throws Exception {
         String operator = TestTokens.of("op-1", "t-a", null, List.of("operator"));
         assertThat(get("/api/v1/admin/routes", operator).statusCode()).isEqualTo(200);

@@ -18,8 +18,11 @@ public final class TestTokens {
 
     private TestTokens() {}
 
+    /** The admin's tenant: the hub's system tenant (hub.system-tenant), which owns role grants and ops events. */
+    public static final String ADMIN_TENANT = "system";
+
     public static String admin() {
-        return token("admin-user", "t-admin", null, List.of("admin"), Instant.now().plusSeconds(3600), null, DEV_SECRET);
+        return token("admin-user", ADMIN_TENANT, null, List.of("admin"), Instant.now().plusSeconds(3600), null, DEV_SECRET);
     }
 
     public static String of(String sub, String tenant, String org, List<String> roles) {

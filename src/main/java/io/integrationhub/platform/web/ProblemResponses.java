@@ -48,9 +48,15 @@ public final class ProblemResponses {
     public static void fromCaughtException(Exchange exchange, int status) throws JsonProcessingException {
         Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String correlationId = exchange.getMessage().getHeader(CorrelationIdFilter.MDC_KEY, String.class);
-        String detail = status < 500
-                ? (caught == null || caught.getMessage() == null ? "the request was refused" : caught.getMessage())
-                : "the request failed inside the hub; quote correlation id " + correlationId + " to an operator";
+        String detail;
+        if (status >= 500) {
+            detail = "the request failed inside the hub; quote correlation id " + correlationId + " to an operator";
+        } else if (caught instanceof JsonProcessingException json) {
+            // Jackson's own words name the field or position; its source excerpt is left out
+            detail = "request body is not valid JSON: " + json.getOriginalMessage();
+        } else {
+            detail = caught == null || caught.getMessage() == null ? "the request was refused" : caught.getMessage();
+        }
         toExchange(exchange, status, detail);
     }
 
