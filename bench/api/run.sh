@@ -16,7 +16,7 @@
 # The hub runs as its own JVM (dev profile, local PostgreSQL database hub_bench, in-process Kafka on a free port,
 # HTTP on a free port, log in target/bench-api-hub.log) with routes/ plus bench/api/bench-echo.yaml:
 #   API  POST /api/v1/bench/echo  bearer token (role operator -> platform:read), a fresh Idempotency-Key per request
-#   raw  POST /bench/echo         the same route, no API filters (outside /api)
+#   raw  POST /raw/bench/echo     the same Camel route, outside /api: none of the API filters run
 # wrk comes from Debian's packages (installed with apt-get when missing and running as root). wrk's latency is per
 # request on a paced connection (no coordinated-omission correction; fine well below saturation).
 # The table is printed and written to bench/results/api-<date>-<time>.txt.
@@ -83,13 +83,15 @@ TOKEN="$(curl -sf -X POST "$BASE/api/v1/dev/token" -H 'Content-Type: application
     | python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')"
 
 # sanity: both endpoints answer the same body; the API one refuses without a token and replays a repeated key
-[[ "$(curl -s -X POST "$BASE/bench/echo" -H 'Content-Type: application/json' -d '{}')" == '{"ok":true}' ]] \
+[[ "$(curl -s -X POST "$BASE/raw/bench/echo" -H 'Content-Type: application/json' -d '{}')" == '{"ok":true}' ]] \
     || die "raw endpoint does not answer"
-[[ "$(curl -s -o /dev/null -w '%{http_code}' -X POST "$BASE/api/v1/bench/echo" -d '{}')" == 401 ]] \
-    || die "API endpoint answers without a token"
-curl -s -o /dev/null -X POST "$BASE/api/v1/bench/echo" -H "Authorization: Bearer $TOKEN" -H 'Idempotency-Key: sanity' -d '{}'
-curl -s -D - -o /dev/null -X POST "$BASE/api/v1/bench/echo" -H "Authorization: Bearer $TOKEN" \
-    -H 'Idempotency-Key: sanity' -d '{}' | grep -qi '^Idempotent-Replayed: true' || die "API endpoint does not replay a key"
+UNAUTHENTICATED="$(curl -s -o /dev/null -w '%{http_code}' -X POST "$BASE/api/v1/bench/echo" -H 'Content-Type: application/json' -d '{}')"
+[[ "$UNAUTHENTICATED" == 401 ]] || die "API endpoint answers $UNAUTHENTICATED without a token (expected 401)"
+SANITY_KEY="sanity-$(date +%s%N)"
+[[ "$(curl -s -X POST "$BASE/api/v1/bench/echo" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -H "Idempotency-Key: $SANITY_KEY" -d '{}')" == '{"ok":true}' ]] || die "API endpoint does not answer"
+curl -s -D - -o /dev/null -X POST "$BASE/api/v1/bench/echo" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    -H "Idempotency-Key: $SANITY_KEY" -d '{}' | grep -qi '^Idempotent-Replayed: true' || die "API endpoint does not replay a key"
 
 INTERVAL_MS=$(( CONNECTIONS * 1000 / RATE ))
 [[ $INTERVAL_MS -ge 1 ]] || die "RATE too high for $CONNECTIONS connections"
@@ -102,14 +104,14 @@ field() { sed -E "s/.* $1=([0-9.]+).*/\1/" <<<"$2"; }
 
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 echo "warming up (15 s each) ..."
-measure warm-raw /bench/echo 0 15 >/dev/null
+measure warm-raw /raw/bench/echo 0 15 >/dev/null
 measure warm-api /api/v1/bench/echo 1 15 >/dev/null
 
 declare -a RAW_P50 RAW_P99 RAW_P999 RAW_RPS API_P50 API_P99 API_P999 API_RPS
 ERRORS=0
 for round in $(seq 1 "$ROUNDS"); do
     echo "round $round/$ROUNDS: raw ${SECONDS_EACH}s, API ${SECONDS_EACH}s ..."
-    raw="$(measure raw /bench/echo 0 "$SECONDS_EACH")"
+    raw="$(measure raw /raw/bench/echo 0 "$SECONDS_EACH")"
     api="$(measure api /api/v1/bench/echo 1 "$SECONDS_EACH")"
     echo "  raw: $raw"
     echo "  api: $api"
@@ -138,7 +140,7 @@ lines = [
   "(each waits ${INTERVAL_MS} ms after an answer), $ROUNDS rounds x ${SECONDS_EACH} s per endpoint after 15 s warm-up each",
   "load average before: $LOAD_BEFORE, after: $LOAD_AFTER",
   "API = POST /api/v1/bench/echo: JWT (HS256) verify + capability check (cached) + body buffer + Idempotency-Key claim and completion in PostgreSQL",
-  "raw = POST /bench/echo: the same Camel route without those filters (baseline, same run)",
+  "raw = POST /raw/bench/echo: the same Camel route without those filters (baseline, same run)",
   "",
   f"{'metric (median of rounds)':<36}{'API':>10}{'raw':>10}{'added':>10}  target",
   f"{'achieved requests/s':<36}{med(api['rps']):>10.0f}{med(raw['rps']):>10.0f}",

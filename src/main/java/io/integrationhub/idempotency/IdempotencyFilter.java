@@ -5,7 +5,7 @@ import io.integrationhub.idempotency.IdempotencyStore.Completed;
 import io.integrationhub.idempotency.IdempotencyStore.Key;
 import io.integrationhub.idempotency.IdempotencyStore.Mismatch;
 import io.integrationhub.platform.web.ProblemResponses;
-import io.integrationhub.platform.web.RequestBodyLimitFilter;
+import io.integrationhub.platform.web.ApiRequestBodyFilter;
 import io.integrationhub.security.HubPrincipal;
 import io.integrationhub.security.RestOperations;
 import jakarta.servlet.FilterChain;
@@ -31,7 +31,7 @@ import org.springframework.web.util.WebUtils;
  * with {@code Idempotent-Replayed: true} and runs nothing; a different request under the key answers 422; the
  * key while its first request still runs answers 409. A 5xx (or an exception) stores nothing, so a retry runs
  * again; a 4xx is stored and replayed. Operations that declare the header as a required parameter answer 400
- * without it.
+ * without it. Only requests that reach a REST operation of the route files take part.
  *
  * <p>Camel's platform-http answers asynchronously (the servlet request goes async and is dispatched again when
  * the route is done), so the response is recorded on whichever dispatch finishes the request.
@@ -80,10 +80,14 @@ public class IdempotencyFilter extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
+        RestOperations.Operation operation = operations.match(request.getMethod(), path.substring("/api".length()));
+        if (operation == null) {
+            chain.doFilter(request, response);   // no operation of ours: a 404 or 405 is not worth keeping
+            return;
+        }
         String header = request.getHeader(RestOperations.IDEMPOTENCY_KEY);
         if (header == null) {
-            RestOperations.Operation operation = operations.match(request.getMethod(), path.substring("/api".length()));
-            if (operation != null && operation.requiresIdempotencyKey()) {
+            if (operation.requiresIdempotencyKey()) {
                 ProblemResponses.write(response, HttpStatus.BAD_REQUEST, "this operation requires an "
                         + RestOperations.IDEMPOTENCY_KEY + " header (1..255 printable ASCII characters)");
                 return;
@@ -99,7 +103,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
         }
         String pathAndQuery = request.getQueryString() == null ? path : path + "?" + request.getQueryString();
         byte[] fingerprint = IdempotencyStore.fingerprint(request.getMethod(), pathAndQuery,
-                RequestBodyLimitFilter.bodyOf(request));
+                ApiRequestBodyFilter.bodyOf(request));
         Key key = new Key(principal.tenantId() == null ? "" : principal.tenantId(), principal.userId(), keyValue);
         IdempotencyStore.Claim claim = store.claim(key, fingerprint, request.getMethod(), pathAndQuery);
         if (claim instanceof Claimed) {

@@ -11,7 +11,7 @@ import org.springframework.core.annotation.Order;
 import io.integrationhub.idempotency.IdempotencyFilter;
 import io.integrationhub.platform.HubProperties;
 import io.integrationhub.platform.web.ProblemResponses;
-import io.integrationhub.platform.web.RequestBodyLimitFilter;
+import io.integrationhub.platform.web.ApiRequestBodyFilter;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -91,8 +91,8 @@ class ApiSecurityConfiguration {
                 }))
                 // after the token: capability check, then the body (413 over the limit), then Idempotency-Key
                 .addFilterAfter(capabilityFilter, BearerTokenAuthenticationFilter.class)
-                .addFilterAfter(new RequestBodyLimitFilter(hub.api().maxBodySize().toBytes()), CapabilityFilter.class)
-                .addFilterAfter(idempotencyFilter, RequestBodyLimitFilter.class)
+                .addFilterAfter(new ApiRequestBodyFilter(hub.api().maxBodySize().toBytes()), CapabilityFilter.class)
+                .addFilterAfter(idempotencyFilter, ApiRequestBodyFilter.class)
                 .build();
     }
 }

@@ -79,9 +79,15 @@ class MalformedBodyIT extends HubIntegrationTest {
 
         List<String> failures = new ArrayList<>();
         for (String[] endpoint : endpoints) {
-            for (Map.Entry<String, byte[]> body : corpus().entrySet()) {
+            Map<String, String[]> sends = new LinkedHashMap<>();   // label -> content type, body key
+            corpus().keySet().forEach(key -> sends.put(key, new String[] {"application/json", key}));
+            sends.put("a form body", new String[] {"application/x-www-form-urlencoded", "{"});
+            sends.put("text/plain", new String[] {"text/plain", "not json"});
+            sends.put("a bad media type", new String[] {"json;;;", "{"});
+            for (Map.Entry<String, String[]> send : sends.entrySet()) {
+                Map.Entry<String, byte[]> body = Map.entry(send.getKey(), corpus().get(send.getValue()[1]));
                 HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(url(endpoint[1])))
-                        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + token).header("Content-Type", send.getValue()[0])
                         .header("Idempotency-Key", UUID.randomUUID().toString())
                         .method(endpoint[0], HttpRequest.BodyPublishers.ofByteArray(body.getValue())).build(),
                         HttpResponse.BodyHandlers.ofString());

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.integrationhub.support.HubIntegrationTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.actuate.health.HttpCodeStatusMapper;
+import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpHeaders;
@@ -17,6 +19,7 @@ import org.springframework.http.ResponseEntity;
 class OperationsIT extends HubIntegrationTest {
 
     @Autowired TestRestTemplate http;
+    @Autowired HttpCodeStatusMapper healthStatusMapper;
     private final ObjectMapper json = new ObjectMapper();
 
     @Test
@@ -29,6 +32,15 @@ class OperationsIT extends HubIntegrationTest {
         assertThat(components.at("/kafka/status").asText()).isEqualTo("UP");
         assertThat(components.at("/kafka/details/brokers").asInt()).isEqualTo(1);
         assertThat(components.at("/routes/details/loadedFiles").asInt()).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void healthAnswers503WhenDownOrStillLoadingRoutesAnd200WhenDegraded() {
+        // a custom status mapping replaces Spring Boot's defaults; a load balancer must still see 503 for DOWN
+        assertThat(healthStatusMapper.getStatusCode(Status.DOWN)).isEqualTo(503);
+        assertThat(healthStatusMapper.getStatusCode(Status.OUT_OF_SERVICE)).isEqualTo(503);
+        assertThat(healthStatusMapper.getStatusCode(new Status("DEGRADED"))).isEqualTo(200);
+        assertThat(healthStatusMapper.getStatusCode(Status.UP)).isEqualTo(200);
     }
 
     @Test

@@ -70,6 +70,7 @@ public class RouteFileReloader implements AutoCloseable {
     private final Map<String, String> lastGoodContent = new ConcurrentHashMap<>();
     private ScheduledExecutorService watcher;
     private volatile boolean closed;
+    private volatile boolean initialLoadDone;
 
     public RouteFileReloader(CamelContext camelContext, HubProperties.Routes settings) {
         this.camelContext = camelContext;
@@ -82,6 +83,7 @@ public class RouteFileReloader implements AutoCloseable {
         LOG.info("Routes: loading {}/**/*.yaml{}", directory,
                 settings.reloadEnabled() ? ", live reload every " + settings.reloadInterval().toMillis() + " ms" : "");
         scan();
+        initialLoadDone = true;
         if (settings.reloadEnabled()) {
             watcher = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread thread = new Thread(r, "route-file-watcher");
@@ -91,6 +93,11 @@ public class RouteFileReloader implements AutoCloseable {
             long interval = settings.reloadInterval().toMillis();
             watcher.scheduleWithFixedDelay(this::scanSafely, interval, interval, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** False until every file found at start-up has been loaded (or rejected): the hub is not ready before that. */
+    public boolean initialLoadDone() {
+        return initialLoadDone;
     }
 
     private void scanSafely() {

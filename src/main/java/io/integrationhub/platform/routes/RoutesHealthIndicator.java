@@ -7,7 +7,9 @@ import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.Status;
 
 /**
- * {@code routes} in /actuator/health. A rejected route file makes it DEGRADED (HTTP 200, see
+ * {@code routes} in /actuator/health. OUT_OF_SERVICE (HTTP 503) until the route files found at start-up are loaded:
+ * the web server answers before that, but the REST operations and platform-http routes do not exist yet. A
+ * rejected route file makes it DEGRADED (HTTP 200, see
  * {@code management.endpoint.health.status}): the previous version still serves, so restarting the hub would not
  * help, but an operator should see which file is broken and why.
  */
@@ -23,6 +25,10 @@ class RoutesHealthIndicator extends AbstractHealthIndicator {
 
     @Override
     protected void doHealthCheck(Health.Builder builder) {
+        if (!reloader.initialLoadDone()) {
+            builder.outOfService().withDetail("loading", "route files are being loaded");
+            return;
+        }
         Map<String, Object> broken = new LinkedHashMap<>();
         int loaded = 0;
         for (RouteFileState state : reloader.states().values()) {

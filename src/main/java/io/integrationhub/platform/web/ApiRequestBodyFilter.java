@@ -16,22 +16,26 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.WebUtils;
 
 /**
  * Reads the body of every POST, PUT and PATCH under /api up front, at most {@code maxBodySize} bytes: a larger
  * body answers 413 problem+json before any handler runs (declared by Content-Length or found while reading a
- * chunked body), so nothing is half-processed. The buffered body is what the route and the Idempotency-Key
+ * chunked body), so nothing is half-processed. A non-empty body must be JSON ({@code application/json} or
+ * {@code application/*+json}), else 415: the API speaks only JSON, and Camel's platform-http would otherwise try
+ * to parse a form body itself and fail with a 500. The buffered body is what the route and the Idempotency-Key
  * fingerprint see ({@link #bodyOf}).
  */
-public class RequestBodyLimitFilter extends OncePerRequestFilter {
+public class ApiRequestBodyFilter extends OncePerRequestFilter {
 
     private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH");
 
     private final long maxBodySize;
 
-    public RequestBodyLimitFilter(long maxBodySize) {
+    public ApiRequestBodyFilter(long maxBodySize) {
         this.maxBodySize = maxBodySize;
     }
 
@@ -55,7 +59,26 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
             tooLarge(response);
             return;
         }
+        if (body.length > 0 && !isJson(request.getContentType())) {
+            ProblemResponses.write(response, HttpStatus.UNSUPPORTED_MEDIA_TYPE, "the request body must be JSON "
+                    + "(Content-Type: application/json), not " + (request.getContentType() == null ? "untyped"
+                    : request.getContentType()));
+            return;
+        }
         chain.doFilter(new BufferedBodyRequest(request, body), response);
+    }
+
+    private static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        try {
+            MediaType type = MediaType.parseMediaType(contentType);
+            return type.isCompatibleWith(MediaType.APPLICATION_JSON)
+                    || ("application".equals(type.getType()) && type.getSubtype().endsWith("+json"));
+        } catch (InvalidMediaTypeException e) {
+            return false;
+        }
     }
 
     private void tooLarge(HttpServletResponse response) throws IOException {
