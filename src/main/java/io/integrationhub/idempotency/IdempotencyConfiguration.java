@@ -12,7 +12,8 @@ class IdempotencyConfiguration {
 
     @Bean
     IdempotencyStore idempotencyStore(JdbcTemplate jdbc, IdempotencyProperties properties) {
-        return new IdempotencyStore(jdbc, properties.retention(), properties.inProgressTimeout());
+        return new IdempotencyStore(jdbc, properties.retention(), properties.inProgressTimeout(),
+                properties.synchronousCommit());
     }
 
     @Bean

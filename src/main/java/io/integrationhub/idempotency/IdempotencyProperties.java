@@ -17,7 +17,9 @@ public record IdempotencyProperties(
         /** a request still 'in progress' after this is taken for dead (its hub crashed); the key may run again */
         @NotNull @DefaultValue("2m") Duration inProgressTimeout,
         /** Quartz cron of the purge of expired keys */
-        @NotBlank @DefaultValue("0 */15 * * * ?") String purgeCron) {
+        @NotBlank @DefaultValue("0 */15 * * * ?") String purgeCron,
+        /** commit key records synchronously (a WAL flush per write); see IdempotencyStore for the default's trade */
+        @DefaultValue("false") boolean synchronousCommit) {
 
     @AssertTrue(message = "hub.idempotency.retention (HUB_IDEMPOTENCY_RETENTION) must be at least 1m and longer "
             + "than hub.idempotency.in-progress-timeout")

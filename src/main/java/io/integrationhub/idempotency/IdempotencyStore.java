@@ -15,6 +15,15 @@ import org.springframework.jdbc.core.JdbcTemplate;
 /**
  * Idempotency-Key records in PostgreSQL ({@code idempotency_keys}). Each statement runs on its own (auto-commit):
  * the claim must be visible to concurrent requests at once, whatever the request's own transactions do.
+ *
+ * <p>By default the records are committed with {@code synchronous_commit = off}, set inside each statement by
+ * {@code set_config(..., true)} (one round trip, no second pool): a synchronous commit waits for a WAL flush,
+ * which costs milliseconds per request on ordinary disks. Visibility to other requests is immediate either way.
+ * Durability: PostgreSQL flushes WAL in order, so a claim is durable as soon as the business transaction it
+ * guards commits (synchronously); only a PostgreSQL crash within about three {@code wal_writer_delay} (600 ms)
+ * of an answer can lose its completion, and the key then behaves like a request left in progress (409 until
+ * {@code in-progress-timeout}, then it runs again), the same as a hub crash between commit and answer.
+ * {@code hub.idempotency.synchronous-commit=true} commits them synchronously instead.
  */
 public class IdempotencyStore {
 
@@ -42,11 +51,14 @@ public class IdempotencyStore {
     private final JdbcTemplate jdbc;
     private final Duration retention;
     private final Duration inProgressTimeout;
+    /** a condition that is always true and, as a side effect, makes this statement's commit asynchronous */
+    private final String commitMode;
 
-    public IdempotencyStore(JdbcTemplate jdbc, Duration retention, Duration inProgressTimeout) {
+    public IdempotencyStore(JdbcTemplate jdbc, Duration retention, Duration inProgressTimeout, boolean synchronousCommit) {
         this.jdbc = jdbc;
         this.retention = retention;
         this.inProgressTimeout = inProgressTimeout;
+        this.commitMode = synchronousCommit ? "true" : "set_config('synchronous_commit', 'off', true) IS NOT NULL";
     }
 
     /** SHA-256 over method, path with query, and body: what "the same request" means. */
@@ -74,7 +86,8 @@ public class IdempotencyStore {
             List<Integer> won = jdbc.queryForList("""
                     INSERT INTO idempotency_keys AS k (tenant_id, user_id, idempotency_key, fingerprint, method, path,
                                                       state, locked_until, expires_at)
-                    VALUES (?, ?, ?, ?, ?, ?, 'in_progress', now() + make_interval(secs => ?), now() + make_interval(secs => ?))
+                    SELECT ?, ?, ?, ?, ?, ?, 'in_progress', now() + make_interval(secs => ?), now() + make_interval(secs => ?)
+                    WHERE %s
                     ON CONFLICT (tenant_id, user_id, idempotency_key) DO UPDATE
                        SET fingerprint = excluded.fingerprint, method = excluded.method, path = excluded.path,
                            state = 'in_progress', locked_until = excluded.locked_until, response_status = NULL,
@@ -83,7 +96,7 @@ public class IdempotencyStore {
                      WHERE k.expires_at <= now()
                         OR (k.state = 'in_progress' AND k.locked_until <= now() AND k.fingerprint = excluded.fingerprint)
                     RETURNING 1
-                    """, Integer.class, key.tenantId(), key.userId(), key.key(), fingerprint, method, path,
+                    """.formatted(commitMode), Integer.class, key.tenantId(), key.userId(), key.key(), fingerprint, method, path,
                     seconds(inProgressTimeout), seconds(retention));
             if (!won.isEmpty()) {
                 return new Claimed();
@@ -120,16 +133,16 @@ public class IdempotencyStore {
         jdbc.update("""
                 UPDATE idempotency_keys SET state = 'completed', response_status = ?, response_headers = ?::jsonb,
                        response_body = ?, completed_at = now()
-                WHERE tenant_id = ? AND user_id = ? AND idempotency_key = ? AND state = 'in_progress'
-                """, status, headerJson, body, key.tenantId(), key.userId(), key.key());
+                WHERE tenant_id = ? AND user_id = ? AND idempotency_key = ? AND state = 'in_progress' AND %s
+                """.formatted(commitMode), status, headerJson, body, key.tenantId(), key.userId(), key.key());
     }
 
     /** Forgets a claim whose request failed (5xx or an exception), so a retry with the key runs again. */
     public void release(Key key) {
         jdbc.update("""
                 DELETE FROM idempotency_keys WHERE tenant_id = ? AND user_id = ? AND idempotency_key = ?
-                  AND state = 'in_progress'
-                """, key.tenantId(), key.userId(), key.key());
+                  AND state = 'in_progress' AND %s
+                """.formatted(commitMode), key.tenantId(), key.userId(), key.key());
     }
 
     /** Deletes expired keys; the Quartz route idempotency-key-purge calls it. */
