@@ -17,6 +17,7 @@
 # HTTP on a free port, log in target/bench-api-hub.log) with routes/ plus bench/api/bench-echo.yaml:
 #   API  POST /api/v1/bench/echo  bearer token (role operator -> platform:read), a fresh Idempotency-Key per request
 #   raw  POST /raw/bench/echo     the same Camel route, outside /api: none of the API filters run
+# A third measurement per round, the API endpoint without an Idempotency-Key, splits the overhead (breakdown only).
 # wrk comes from Debian's packages (installed with apt-get when missing and running as root). wrk's latency is per
 # request on a paced connection (no coordinated-omission correction; fine well below saturation).
 # The table is printed and written to bench/results/api-<date>-<time>.txt.
@@ -65,6 +66,7 @@ java -Xmx1g -Djava.io.tmpdir="$REPO/target" -cp "target/classes:$(cat target/ben
     io.integrationhub.HubApplication --spring.profiles.active=dev --server.port="$PORT" \
     --hub.kafka.embedded-port="$KAFKA_PORT" --hub.db.name="$BENCH_DB" --hub.data-dir=target/bench-api-data \
     --hub.routes.directory="$ROUTES" --hub.routes.reload-enabled=false --logging.level.root=WARN \
+    --server.tomcat.max-keep-alive-requests=-1 \
     --logging.level.io.integrationhub=WARN >"$LOG" 2>&1 &
 HUB_PID=$!
 trap 'kill $HUB_PID 2>/dev/null; wait $HUB_PID 2>/dev/null || true' EXIT
@@ -107,21 +109,27 @@ echo "warming up (15 s each) ..."
 measure warm-raw /raw/bench/echo 0 15 >/dev/null
 measure warm-api /api/v1/bench/echo 1 15 >/dev/null
 
-declare -a RAW_P50 RAW_P99 RAW_P999 RAW_RPS API_P50 API_P99 API_P999 API_RPS
+declare -a RAW_P50 RAW_P99 RAW_P999 RAW_RPS API_P50 API_P99 API_P999 API_RPS AUTH_P50 AUTH_P99 AUTH_P999 AUTH_RPS
 ERRORS=0
+SOCKET_ERRORS=0
 for round in $(seq 1 "$ROUNDS"); do
-    echo "round $round/$ROUNDS: raw ${SECONDS_EACH}s, API ${SECONDS_EACH}s ..."
+    echo "round $round/$ROUNDS: raw, API, API without a key (${SECONDS_EACH}s each) ..."
     raw="$(measure raw /raw/bench/echo 0 "$SECONDS_EACH")"
     api="$(measure api /api/v1/bench/echo 1 "$SECONDS_EACH")"
-    echo "  raw: $raw"
-    echo "  api: $api"
-    for r in "$raw" "$api"; do
-        ERRORS=$(( ERRORS + $(field socket_errors "$r") + $(field non2xx "$r") ))
+    auth="$(measure auth /api/v1/bench/echo 0 "$SECONDS_EACH")"
+    echo "  raw:  $raw"
+    echo "  api:  $api"
+    echo "  auth: $auth"
+    for r in "$raw" "$api" "$auth"; do
+        ERRORS=$(( ERRORS + $(field non2xx "$r") ))
+        SOCKET_ERRORS=$(( SOCKET_ERRORS + $(field socket_errors "$r") ))
     done
     RAW_P50+=("$(field p50_ms "$raw")"); RAW_P99+=("$(field p99_ms "$raw")"); RAW_P999+=("$(field p999_ms "$raw")")
     API_P50+=("$(field p50_ms "$api")"); API_P99+=("$(field p99_ms "$api")"); API_P999+=("$(field p999_ms "$api")")
     RAW_RPS+=("$(python3 -c "print($(field requests "$raw")/$(field seconds "$raw"))")")
     API_RPS+=("$(python3 -c "print($(field requests "$api")/$(field seconds "$api"))")")
+    AUTH_P50+=("$(field p50_ms "$auth")"); AUTH_P99+=("$(field p99_ms "$auth")"); AUTH_P999+=("$(field p999_ms "$auth")")
+    AUTH_RPS+=("$(python3 -c "print($(field requests "$auth")/$(field seconds "$auth"))")")
 done
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 KEYS_STORED="$(psql -h localhost -U postgres -d "$BENCH_DB" -qAtc "SELECT count(*) FROM idempotency_keys WHERE tenant_id = 'bench' AND idempotency_key LIKE 'bench-$RUN_ID-%'")"
@@ -133,6 +141,7 @@ import statistics, sys
 def med(xs): return statistics.median(float(x) for x in xs)
 raw = dict(p50="${RAW_P50[*]}".split(), p99="${RAW_P99[*]}".split(), p999="${RAW_P999[*]}".split(), rps="${RAW_RPS[*]}".split())
 api = dict(p50="${API_P50[*]}".split(), p99="${API_P99[*]}".split(), p999="${API_P999[*]}".split(), rps="${API_RPS[*]}".split())
+auth = dict(p50="${AUTH_P50[*]}".split(), p99="${AUTH_P99[*]}".split(), p999="${AUTH_P999[*]}".split(), rps="${AUTH_RPS[*]}".split())
 added_p99 = med(api["p99"]) - med(raw["p99"])
 lines = [
   "API filter-chain overhead benchmark, $(date -Iseconds), $(nproc) CPUs, wrk $(wrk -v 2>&1 | head -1 | cut -d' ' -f2)",
@@ -141,19 +150,22 @@ lines = [
   "load average before: $LOAD_BEFORE, after: $LOAD_AFTER",
   "API = POST /api/v1/bench/echo: JWT (HS256) verify + capability check (cached) + body buffer + Idempotency-Key claim and completion in PostgreSQL",
   "raw = POST /raw/bench/echo: the same Camel route without those filters (baseline, same run)",
+  "API without key = the API endpoint with no Idempotency-Key header: JWT + capability + body buffer only (breakdown)",
   "",
   f"{'metric (median of rounds)':<36}{'API':>10}{'raw':>10}{'added':>10}  target",
   f"{'achieved requests/s':<36}{med(api['rps']):>10.0f}{med(raw['rps']):>10.0f}",
   f"{'latency p50 (ms)':<36}{med(api['p50']):>10.2f}{med(raw['p50']):>10.2f}{med(api['p50']) - med(raw['p50']):>10.2f}",
   f"{'latency p99 (ms)':<36}{med(api['p99']):>10.2f}{med(raw['p99']):>10.2f}{added_p99:>10.2f}  added p99 < 2 ms: {'met' if added_p99 < 2 else 'MISSED'}",
   f"{'latency p99.9 (ms)':<36}{med(api['p999']):>10.2f}{med(raw['p999']):>10.2f}{med(api['p999']) - med(raw['p999']):>10.2f}",
+  f"{'API without key: p50 / p99 (ms)':<36}{med(auth['p50']):>10.2f}{med(auth['p99']):>10.2f}  added p99 {med(auth['p99']) - med(raw['p99']):.2f}, {med(auth['rps']):.0f} req/s",
   "",
   "per round (p50 / p99 / p99.9 ms, req/s):",
 ]
 for i in range(len(raw["p99"])):
     lines.append(f"  round {i+1}: raw {raw['p50'][i]} / {raw['p99'][i]} / {raw['p999'][i]}, {float(raw['rps'][i]):.0f}/s;"
-                 f"  API {api['p50'][i]} / {api['p99'][i]} / {api['p999'][i]}, {float(api['rps'][i]):.0f}/s")
-lines.append("socket errors + non-2xx answers over all rounds: $ERRORS; Idempotency-Key records of the bench tenant: $KEYS_STORED")
+                 f"  API {api['p50'][i]} / {api['p99'][i]} / {api['p999'][i]}, {float(api['rps'][i]):.0f}/s;"
+                 f"  without key {auth['p50'][i]} / {auth['p99'][i]} / {auth['p999'][i]}, {float(auth['rps'][i]):.0f}/s")
+lines.append("non-2xx answers over all rounds: $ERRORS; wrk socket errors: $SOCKET_ERRORS; Idempotency-Key records written by this run: $KEYS_STORED")
 text = "\n".join(lines) + "\n"
 print(text, end="")
 open(sys.argv[1], "w").write(text)

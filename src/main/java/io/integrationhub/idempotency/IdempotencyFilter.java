@@ -6,6 +6,7 @@ import io.integrationhub.idempotency.IdempotencyStore.Key;
 import io.integrationhub.idempotency.IdempotencyStore.Mismatch;
 import io.integrationhub.platform.web.ProblemResponses;
 import io.integrationhub.platform.web.ApiRequestBodyFilter;
+import io.integrationhub.security.CapabilityFilter;
 import io.integrationhub.security.HubPrincipal;
 import io.integrationhub.security.RestOperations;
 import jakarta.servlet.FilterChain;
@@ -19,14 +20,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
-import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.ContentCachingResponseWrapper;
 import org.springframework.web.util.WebUtils;
 
 /**
  * {@code Idempotency-Key} on every POST, PUT and PATCH under /api (IETF httpapi draft semantics), after
- * authentication and the capability check. The first request with a key runs and its response (status,
+ * authentication and the capability check (whose operation and caller it reuses). The first request with a key runs and its response (status,
  * Location, Content-Type, body) is stored; the same key with the same method, path and body replays that response
  * with {@code Idempotent-Replayed: true} and runs nothing; a different request under the key answers 422; the
  * key while its first request still runs answers 409. A 5xx (or an exception) stores nothing, so a retry runs
@@ -46,11 +46,9 @@ public class IdempotencyFilter extends OncePerRequestFilter {
     private static final String CLAIM = IdempotencyFilter.class.getName() + ".claim";
 
     private final IdempotencyStore store;
-    private final RestOperations operations;
 
-    public IdempotencyFilter(IdempotencyStore store, RestOperations operations) {
+    public IdempotencyFilter(IdempotencyStore store) {
         this.store = store;
-        this.operations = operations;
     }
 
     @Override
@@ -74,14 +72,9 @@ public class IdempotencyFilter extends OncePerRequestFilter {
             }
             return;
         }
-        HubPrincipal principal = HubPrincipal.from(SecurityContextHolder.getContext().getAuthentication());
-        String path = request.getRequestURI().substring(request.getContextPath().length());
-        if (principal == null || !path.startsWith("/api/")) {
-            chain.doFilter(request, response);
-            return;
-        }
-        RestOperations.Operation operation = operations.match(request.getMethod(), path.substring("/api".length()));
-        if (operation == null) {
+        RestOperations.Operation operation = CapabilityFilter.operationOf(request);
+        HubPrincipal principal = CapabilityFilter.callerOf(request);
+        if (operation == null || principal == null) {
             chain.doFilter(request, response);   // no operation of ours: a 404 or 405 is not worth keeping
             return;
         }
@@ -101,6 +94,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
                     RestOperations.IDEMPOTENCY_KEY + " must be 1..255 printable ASCII characters");
             return;
         }
+        String path = request.getRequestURI().substring(request.getContextPath().length());
         String pathAndQuery = request.getQueryString() == null ? path : path + "?" + request.getQueryString();
         byte[] fingerprint = IdempotencyStore.fingerprint(request.getMethod(), pathAndQuery,
                 ApiRequestBodyFilter.bodyOf(request));

@@ -9,6 +9,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import io.integrationhub.idempotency.IdempotencyFilter;
+import io.integrationhub.idempotency.IdempotencyStore;
 import io.integrationhub.platform.HubProperties;
 import io.integrationhub.platform.web.ProblemResponses;
 import io.integrationhub.platform.web.ApiRequestBodyFilter;
@@ -70,7 +71,7 @@ class ApiSecurityConfiguration {
     @Bean
     @Order(1)
     SecurityFilterChain apiSecurity(HttpSecurity http, CapabilityFilter capabilityFilter, HubProperties hub,
-            IdempotencyFilter idempotencyFilter) throws Exception {
+            IdempotencyStore idempotencyStore) throws Exception {
         return http
                 .securityMatcher("/api/**")
                 .authorizeHttpRequests(requests -> requests
@@ -92,7 +93,7 @@ class ApiSecurityConfiguration {
                 // after the token: capability check, then the body (413 over the limit), then Idempotency-Key
                 .addFilterAfter(capabilityFilter, BearerTokenAuthenticationFilter.class)
                 .addFilterAfter(new ApiRequestBodyFilter(hub.api().maxBodySize().toBytes()), CapabilityFilter.class)
-                .addFilterAfter(idempotencyFilter, ApiRequestBodyFilter.class)
+                .addFilterAfter(new IdempotencyFilter(idempotencyStore), ApiRequestBodyFilter.class)
                 .build();
     }
 }

@@ -24,6 +24,19 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 public class CapabilityFilter extends OncePerRequestFilter {
 
+    private static final String OPERATION = CapabilityFilter.class.getName() + ".operation";
+    private static final String CALLER = CapabilityFilter.class.getName() + ".caller";
+
+    /** The REST operation a request that passed this filter reaches, or null (not one of ours, or not /api). */
+    public static RestOperations.Operation operationOf(HttpServletRequest request) {
+        return (RestOperations.Operation) request.getAttribute(OPERATION);
+    }
+
+    /** The authenticated caller of a request that passed this filter, or null. */
+    public static HubPrincipal callerOf(HttpServletRequest request) {
+        return (HubPrincipal) request.getAttribute(CALLER);
+    }
+
     private final RestOperations operations;
     private final CapabilityService capabilities;
 
@@ -56,6 +69,8 @@ public class CapabilityFilter extends OncePerRequestFilter {
             }
         }
         // operation == null: not a REST operation of ours, Camel or Spring MVC answers 404/405
+        request.setAttribute(OPERATION, operation);
+        request.setAttribute(CALLER, principal);
         chain.doFilter(new CallerHeaders(request, principal), response);
     }
 
