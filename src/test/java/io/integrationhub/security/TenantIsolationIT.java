@@ -111,12 +111,20 @@ class TenantIsolationIT extends HubIntegrationTest {
         // tenant A sees and replays its own
         assertThat(json.readTree(api.get("/api/v1/admin/dead-letters/" + dlq, adminA).body()).at("/items/0/eventId")
                 .asText()).isEqualTo(eventId);
-        HttpResponse<String> replayA = api.post("/api/v1/admin/dead-letters/" + dlq + "/replay",
-                "{\"eventIds\":[\"" + eventId + "\"]}", adminA, "Idempotency-Key", UUID.randomUUID().toString());
+        String replayKey = UUID.randomUUID().toString();
+        String replayBody = "{\"eventIds\":[\"" + eventId + "\"]}";
+        HttpResponse<String> replayA = api.post("/api/v1/admin/dead-letters/" + dlq + "/replay", replayBody, adminA,
+                "Idempotency-Key", replayKey);
         assertThat(json.readTree(replayA.body()).at("/replayed").asInt()).isEqualTo(1);
+        // the client retries (say its connection dropped): the first answer again, and no second publish
+        HttpResponse<String> retried = api.post("/api/v1/admin/dead-letters/" + dlq + "/replay", replayBody, adminA,
+                "Idempotency-Key", replayKey);
+        assertThat(retried.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(retried.body()).isEqualTo(replayA.body());
         try (KafkaConsumer<String, String> consumer = TestKafka.consumer(source)) {
             ConsumerRecord<String, String> replayed = TestKafka.awaitRecord(consumer, "key-a", Duration.ofSeconds(20));
             assertThat(replayed.value()).contains("of tenant a");
+            assertThat(TestKafka.awaitRecord(consumer, "key-a", Duration.ofSeconds(3))).as("a second copy").isNull();
         }
     }
 }
