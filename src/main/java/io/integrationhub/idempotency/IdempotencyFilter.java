@@ -4,8 +4,8 @@ import io.integrationhub.idempotency.IdempotencyStore.Claimed;
 import io.integrationhub.idempotency.IdempotencyStore.Completed;
 import io.integrationhub.idempotency.IdempotencyStore.Key;
 import io.integrationhub.idempotency.IdempotencyStore.Mismatch;
-import io.integrationhub.platform.web.ProblemResponses;
 import io.integrationhub.platform.web.ApiRequestBodyFilter;
+import io.integrationhub.platform.web.ProblemResponses;
 import io.integrationhub.security.CapabilityFilter;
 import io.integrationhub.security.HubPrincipal;
 import io.integrationhub.security.RestOperations;
@@ -19,9 +19,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.filter.OncePerRequestFilter;
-import org.springframework.web.util.ContentCachingResponseWrapper;
 import org.springframework.web.util.WebUtils;
 
 /**
@@ -33,12 +34,14 @@ import org.springframework.web.util.WebUtils;
  * again; a 4xx is stored and replayed. Operations that declare the header as a required parameter answer 400
  * without it. Only requests that reach a REST operation of the route files take part.
  *
- * <p>Camel's platform-http answers asynchronously (the servlet request goes async and is dispatched again when
- * the route is done), so the response is recorded on whichever dispatch finishes the request.
+ * <p>The answer is recorded when the route closes its body, just before it goes to the client
+ * ({@link RecordingResponse}); Camel's platform-http does that on its own thread while the servlet request is
+ * async, and an answer that is never closed is recorded when the request finishes.
  */
 public class IdempotencyFilter extends OncePerRequestFilter {
 
     public static final String REPLAYED = "Idempotent-Replayed";
+    static final Logger LOG = LoggerFactory.getLogger(IdempotencyFilter.class);
     private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH");
     /** The draft's key is a Structured Field string: printable ASCII, quoted; unquoted is accepted too. */
     private static final Pattern VALID_KEY = Pattern.compile("[\\x20-\\x7E]{1,255}");
@@ -66,9 +69,9 @@ public class IdempotencyFilter extends OncePerRequestFilter {
             throws ServletException, IOException {
         if (isAsyncDispatch(request)) {
             chain.doFilter(request, response);
-            Key claimed = (Key) request.getAttribute(CLAIM);
-            if (claimed != null && !isAsyncStarted(request)) {
-                finish(claimed, response);
+            RecordingResponse recording = WebUtils.getNativeResponse(response, RecordingResponse.class);
+            if (request.getAttribute(CLAIM) != null && recording != null && !isAsyncStarted(request)) {
+                recording.finish();   // usually done already, when the route's answer was closed
             }
             return;
         }
@@ -116,39 +119,34 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 
     private void run(Key key, HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        ContentCachingResponseWrapper recorded = new ContentCachingResponseWrapper(response);
+        RecordingResponse recording = new RecordingResponse(response, answer -> record(key, answer));
         request.setAttribute(CLAIM, key);
         try {
-            chain.doFilter(request, recorded);
+            chain.doFilter(request, recording);
         } catch (IOException | ServletException | RuntimeException e) {
             store.release(key);
             throw e;
         }
         if (!isAsyncStarted(request)) {
-            finish(key, recorded);
+            recording.finish();
         }
     }
 
-    private void finish(Key key, HttpServletResponse response) throws IOException {
-        ContentCachingResponseWrapper recorded = WebUtils.getNativeResponse(response, ContentCachingResponseWrapper.class);
-        if (recorded == null) {
-            store.release(key);   // cannot happen: run() wrapped it; never keep a claim we cannot complete
-            return;
-        }
-        int status = recorded.getStatus();
+    /** Keeps the answer for replay, or forgets the claim after a 5xx so that a retry runs again. */
+    private void record(Key key, RecordingResponse answer) {
+        int status = answer.getStatus();
         if (status >= 500) {
             store.release(key);
-        } else {
-            Map<String, String> headers = new LinkedHashMap<>();
-            for (String name : STORED_HEADERS) {
-                String value = "Content-Type".equals(name) ? recorded.getContentType() : recorded.getHeader(name);
-                if (value != null) {
-                    headers.put(name, value);
-                }
-            }
-            store.complete(key, status, headers, recorded.getContentAsByteArray());
+            return;
         }
-        recorded.copyBodyToResponse();
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String name : STORED_HEADERS) {
+            String value = "Content-Type".equals(name) ? answer.getContentType() : answer.getHeader(name);
+            if (value != null) {
+                headers.put(name, value);
+            }
+        }
+        store.complete(key, status, headers, answer.body());
     }
 
     private static void replay(Completed done, HttpServletResponse response) throws IOException {
