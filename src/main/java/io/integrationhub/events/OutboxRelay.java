@@ -82,6 +82,16 @@ public class OutboxRelay {
             + "SET LOCAL enable_seqscan = off";
 
     /**
+     * Unless {@code hub.events.relay.synchronous-commit}: the batch's commit (its marks) does not wait for the WAL
+     * flush. Under write load a flush can take tens of milliseconds (e.g. while a checkpoint starts), and every
+     * event committed meanwhile waited for it before the next batch. A PostgreSQL crash can then lose the last
+     * marks (the WAL is lost as a suffix: only the latest batches), and those events go out again: the
+     * at-least-once case of a relay killed between the ack and its commit. The events themselves are written by
+     * synchronous business commits and are never lost this way.
+     */
+    private static final String ASYNC_MARKS = "; SET LOCAL synchronous_commit = off";
+
+    /**
      * Delivered at this transaction's commit to every listening relay, the lock holder included (this relay gets it
      * too; a wake-up by NOTIFY is never passed on, so it costs one claim attempt, not a loop).
      */
@@ -186,10 +196,10 @@ public class OutboxRelay {
         return claimed == null ? 0 : claimed;
     }
 
-    /** Both statements of {@link #CLAIM_LOCK_AND_PLAN} in one round trip; true when this relay holds the lock. */
+    /** The statements of {@link #CLAIM_LOCK_AND_PLAN} (and {@link #ASYNC_MARKS}) in one round trip; true when this relay holds the lock. */
     private boolean claimLock() {
         Boolean mine = jdbc.execute((Statement statement) -> {
-            statement.execute(CLAIM_LOCK_AND_PLAN);
+            statement.execute(properties.relay().synchronousCommit() ? CLAIM_LOCK_AND_PLAN : CLAIM_LOCK_AND_PLAN + ASYNC_MARKS);
             try (ResultSet rs = statement.getResultSet()) {
                 return rs.next() && rs.getBoolean(1);
             }
