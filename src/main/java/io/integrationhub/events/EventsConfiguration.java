@@ -5,6 +5,7 @@ import io.integrationhub.platform.HubProperties;
 import io.integrationhub.platform.database.HubDatabase;
 import io.integrationhub.platform.kafka.HubKafka;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -19,11 +20,17 @@ import org.springframework.transaction.support.TransactionTemplate;
 class EventsConfiguration {
 
     /** Where the outbox listener's wake-up goes: the relay route's queue (one pending wake-up is enough). */
-    static final String RELAY_WAKE = "seda:events-outbox-relay-wake?size=1&discardWhenFull=true";
+    static final String RELAY_WAKE = OutboxWakeUp.RELAY_WAKE;
+
+    /** In-process wake-ups of this JVM's relay by this JVM's writers; none when the relay is switched off here. */
+    @Bean
+    OutboxWakeUp outboxWakeUp(EventsProperties properties, CamelContext camel, ProducerTemplate producer) {
+        return properties.relay().enabled() ? new OutboxWakeUp(camel, producer) : OutboxWakeUp.NONE;
+    }
 
     @Bean
-    OutboxWriter outboxWriter(JdbcTemplate jdbc, ObjectMapper json) {
-        return new OutboxWriter(jdbc, json);
+    OutboxWriter outboxWriter(JdbcTemplate jdbc, ObjectMapper json, OutboxWakeUp outboxWakeUp) {
+        return new OutboxWriter(jdbc, json, outboxWakeUp);
     }
 
     /** One producer for the relay and dead-letter replays, with the relay's settings. */
@@ -34,8 +41,8 @@ class EventsConfiguration {
 
     @Bean
     OutboxRelay outboxRelay(JdbcTemplate jdbc, TransactionTemplate transaction, Producer<String, byte[]> eventsKafkaProducer,
-            EventsProperties properties, ObjectMapper json, MeterRegistry meters) {
-        return new OutboxRelay(jdbc, transaction, eventsKafkaProducer, properties, json, meters);
+            EventsProperties properties, ObjectMapper json, MeterRegistry meters, OutboxWakeUp outboxWakeUp) {
+        return new OutboxRelay(jdbc, transaction, eventsKafkaProducer, properties, json, meters, outboxWakeUp);
     }
 
     @Bean

@@ -37,7 +37,13 @@ public record EventsProperties(
             /** failed publishes of a record Kafka rejects before the event is dead-lettered */
             @Min(1) @Max(100) @DefaultValue("5") int maxAttempts,
             @NotNull @DefaultValue("1s") Duration initialBackoff,
-            @NotNull @DefaultValue("60s") Duration maxBackoff) {}
+            @NotNull @DefaultValue("60s") Duration maxBackoff,
+            /**
+             * whether the relay's own transactions (the published / failed marks) wait for the WAL flush. Off: a
+             * PostgreSQL crash can lose the last fraction of a second of marks, and those events are published
+             * again (at-least-once; events themselves are as durable as their writer's commit)
+             */
+            @DefaultValue("false") boolean synchronousCommit) {}
 
     /** The dead-letter monitor. */
     public record Dlq(

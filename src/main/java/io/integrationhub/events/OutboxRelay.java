@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,7 +54,7 @@ public class OutboxRelay {
 
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
     /** advisory lock key serialising the relays of all replicas on one database */
-    private static final long CLAIM_LOCK = 0x6875622d6f7574L; // "hub-out"
+    static final long CLAIM_LOCK = 0x6875622d6f7574L; // "hub-out"
 
     private static final String CLAIM = """
             SELECT o.id, o.position, o.event_type, o.event_version, o.aggregate_type, o.aggregate_id, o.tenant_id,
@@ -70,6 +72,30 @@ public class OutboxRelay {
             LIMIT ?
             FOR UPDATE OF o SKIP LOCKED
             """;
+
+    /**
+     * Takes the claim lock and, in the same round trip, makes the claim walk the partial indexes whatever the
+     * statistics say: a freshly created or emptied partition has statistics of an empty table, and a
+     * sequential-scan plan then costs O(table) per batch.
+     */
+    private static final String CLAIM_LOCK_AND_PLAN = "SELECT pg_try_advisory_xact_lock(" + CLAIM_LOCK + "); "
+            + "SET LOCAL enable_seqscan = off";
+
+    /**
+     * Unless {@code hub.events.relay.synchronous-commit}: the batch's commit (its marks) does not wait for the WAL
+     * flush. Under write load a flush can take tens of milliseconds (e.g. while a checkpoint starts), and every
+     * event committed meanwhile waited for it before the next batch. A PostgreSQL crash can then lose the last
+     * marks (the WAL is lost as a suffix: only the latest batches), and those events go out again: the
+     * at-least-once case of a relay killed between the ack and its commit. The events themselves are written by
+     * synchronous business commits and are never lost this way.
+     */
+    private static final String ASYNC_MARKS = "; SET LOCAL synchronous_commit = off";
+
+    /**
+     * Delivered at this transaction's commit to every listening relay, the lock holder included (this relay gets it
+     * too; a wake-up by NOTIFY is never passed on, so it costs one claim attempt, not a loop).
+     */
+    private static final String PASS_WAKE_UP_ON = "SELECT pg_notify('event_outbox', 'relay')";
 
     private static final String MARK_FAILED = """
             UPDATE event_outbox
@@ -91,9 +117,17 @@ public class OutboxRelay {
     private final Counter failed;
     private final Counter deadLettered;
     private final Timer commitToAck;
+    private final OutboxWakeUp wakeUp;
 
+    /** A relay that gets no in-process wake-ups (e.g. one created by hand beside the hub's own). */
     public OutboxRelay(JdbcTemplate jdbc, TransactionTemplate transaction, Producer<String, byte[]> producer,
             EventsProperties properties, ObjectMapper json, MeterRegistry meters) {
+        this(jdbc, transaction, producer, properties, json, meters, OutboxWakeUp.NONE);
+    }
+
+    public OutboxRelay(JdbcTemplate jdbc, TransactionTemplate transaction, Producer<String, byte[]> producer,
+            EventsProperties properties, ObjectMapper json, MeterRegistry meters, OutboxWakeUp wakeUp) {
+        this.wakeUp = wakeUp;
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.producer = producer;
@@ -133,13 +167,15 @@ public class OutboxRelay {
     public int relayBatch() {
         List<Claimed> acked = new ArrayList<>();
         Integer claimed = transaction.execute(status -> {
-            Boolean mine = jdbc.queryForObject("SELECT pg_try_advisory_xact_lock(?)", Boolean.class, CLAIM_LOCK);
-            if (!Boolean.TRUE.equals(mine)) {
-                return 0; // another relay is publishing (and keeps the order); this one waits for the next wake-up
+            if (!claimLock()) {
+                // another relay is publishing (and keeps the order). If this wake-up came from a commit in this JVM,
+                // which sent no NOTIFY, pass it on: the lock holder listens and runs once more after its batch.
+                if (wakeUp.takeLocalCommits()) {
+                    jdbc.execute(PASS_WAKE_UP_ON);
+                }
+                return 0;
             }
-            // the claim must walk the partial indexes whatever the statistics say: a freshly created or emptied
-            // partition has statistics of an empty table, and a sequential-scan plan then costs O(table) per batch
-            jdbc.execute("SET LOCAL enable_seqscan = off");
+            wakeUp.takeLocalCommits(); // every local commit marked so far is visible to the claim below
             List<Claimed> batch = jdbc.query(CLAIM, (rs, n) -> new Claimed(
                     rs.getObject("id", UUID.class), rs.getLong("position"), rs.getString("event_type"),
                     rs.getInt("event_version"), rs.getString("aggregate_type"), rs.getString("aggregate_id"),
@@ -158,6 +194,17 @@ public class OutboxRelay {
         }
         published.increment(acked.size());
         return claimed == null ? 0 : claimed;
+    }
+
+    /** The statements of {@link #CLAIM_LOCK_AND_PLAN} (and {@link #ASYNC_MARKS}) in one round trip; true when this relay holds the lock. */
+    private boolean claimLock() {
+        Boolean mine = jdbc.execute((Statement statement) -> {
+            statement.execute(properties.relay().synchronousCommit() ? CLAIM_LOCK_AND_PLAN : CLAIM_LOCK_AND_PLAN + ASYNC_MARKS);
+            try (ResultSet rs = statement.getResultSet()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        });
+        return Boolean.TRUE.equals(mine);
     }
 
     /** @return the events Kafka acked, marked published in the current transaction */
@@ -189,6 +236,14 @@ public class OutboxRelay {
                 if (isBrokerTrouble(e)) {
                     brokerDown = e;
                 }
+            }
+        }
+        if (brokerDown == null) {
+            try {
+                // send what linger.ms would still hold back now: the acks are awaited next anyway
+                producer.flush();
+            } catch (RuntimeException e) {
+                // interrupted: each event's own future below says what became of it
             }
         }
         List<Claimed> acked = new ArrayList<>(batch.size());
