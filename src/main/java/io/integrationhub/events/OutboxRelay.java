@@ -55,6 +55,7 @@ public class OutboxRelay {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
     /** advisory lock key serialising the relays of all replicas on one database */
     static final long CLAIM_LOCK = 0x6875622d6f7574L; // "hub-out"
+    private static final TypeReference<Map<String, String>> METADATA = new TypeReference<>() {};
 
     private static final String CLAIM = """
             SELECT o.id, o.position, o.event_type, o.event_version, o.aggregate_type, o.aggregate_id, o.tenant_id,
@@ -303,7 +304,7 @@ public class OutboxRelay {
             return Map.of();
         }
         try {
-            return json.readValue(event.metadata(), new TypeReference<Map<String, String>>() {});
+            return json.readValue(event.metadata(), METADATA);
         } catch (Exception e) {
             return Map.of();
         }

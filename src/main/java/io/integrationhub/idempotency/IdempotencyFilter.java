@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +41,6 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 
     public static final String REPLAYED = "Idempotent-Replayed";
     static final Logger LOG = LoggerFactory.getLogger(IdempotencyFilter.class);
-    private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH");
     /** The draft's key is a Structured Field string: printable ASCII, quoted; unquoted is accepted too. */
     private static final Pattern VALID_KEY = Pattern.compile("[\\x20-\\x7E]{1,255}");
     private static final List<String> STORED_HEADERS = List.of("Location", "Content-Type");
@@ -56,7 +54,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !WRITES.contains(request.getMethod());
+        return !ApiRequestBodyFilter.isWrite(request);
     }
 
     @Override

@@ -39,9 +39,14 @@ public class ApiRequestBodyFilter extends OncePerRequestFilter {
         this.maxBodySize = maxBodySize;
     }
 
+    /** POST, PUT or PATCH: the requests that carry a body to check (and an Idempotency-Key to honour). */
+    public static boolean isWrite(HttpServletRequest request) {
+        return WRITES.contains(request.getMethod());
+    }
+
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !WRITES.contains(request.getMethod());
+        return !isWrite(request);
     }
 
     @Override

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.apache.camel.Exchange;
 import org.slf4j.MDC;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.converter.json.ProblemDetailJacksonMixin;
 
 /**
  * RFC 9457 problem+json answers, one shape for the whole API: from servlet filters (where no controller advice
@@ -18,18 +18,16 @@ import org.springframework.http.MediaType;
  */
 public final class ProblemResponses {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Spring's own problem shape, rendered as Spring MVC renders it (the same mix-in), plus correlationId. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .addMixIn(ProblemDetail.class, ProblemDetailJacksonMixin.class);
 
     private ProblemResponses() {}
 
-    public static Map<String, Object> problem(HttpStatus status, String detail, String correlationId) {
-        Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", "about:blank");
-        problem.put("title", status.getReasonPhrase());
-        problem.put("status", status.value());
-        problem.put("detail", detail);
+    public static ProblemDetail problem(HttpStatus status, String detail, String correlationId) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         if (correlationId != null && !correlationId.isBlank()) {
-            problem.put("correlationId", correlationId);
+            problem.setProperty("correlationId", correlationId);
         }
         return problem;
     }
