@@ -41,8 +41,8 @@ class EventsConfiguration {
 
     @Bean
     OutboxRelay outboxRelay(JdbcTemplate jdbc, TransactionTemplate transaction, Producer<String, byte[]> eventsKafkaProducer,
-            EventsProperties properties, ObjectMapper json, MeterRegistry meters, OutboxWakeUp outboxWakeUp) {
-        return new OutboxRelay(jdbc, transaction, eventsKafkaProducer, properties, json, meters, outboxWakeUp);
+            EventsProperties properties, MeterRegistry meters, OutboxWakeUp outboxWakeUp) {
+        return new OutboxRelay(jdbc, transaction, eventsKafkaProducer, properties, meters, outboxWakeUp);
     }
 
     @Bean

@@ -1,7 +1,5 @@
 package io.integrationhub.events;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -55,11 +53,12 @@ public class OutboxRelay {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
     /** advisory lock key serialising the relays of all replicas on one database */
     static final long CLAIM_LOCK = 0x6875622d6f7574L; // "hub-out"
-    private static final TypeReference<Map<String, String>> METADATA = new TypeReference<>() {};
 
     private static final String CLAIM = """
             SELECT o.id, o.position, o.event_type, o.event_version, o.aggregate_type, o.aggregate_id, o.tenant_id,
-                   o.payload::text AS payload, o.metadata::text AS metadata, o.retry_count, o.created_at,
+                   o.payload::text AS payload, o.metadata->>'correlation_id' AS correlation_id,
+                   o.metadata->>'user_id' AS user_id, o.metadata->>'organization_id' AS organization_id,
+                   o.retry_count, o.created_at,
                    o.ctid::text AS row_ctid, o.tableoid::regclass::text AS row_partition
             FROM event_outbox o
             WHERE o.status = 'pending'
@@ -105,15 +104,15 @@ public class OutboxRelay {
             WHERE tenant_id = ? AND id = ? AND created_at = ?
             """;
 
+    /** A claimed event; of its metadata only the three fields that become headers, read by PostgreSQL from the jsonb. */
     record Claimed(UUID id, long position, String eventType, int eventVersion, String aggregateType,
-            String aggregateId, String tenantId, String payload, String metadata, int retryCount, Instant createdAt,
-            String rowCtid, String rowPartition) {}
+            String aggregateId, String tenantId, String payload, String correlationId, String userId,
+            String organizationId, int retryCount, Instant createdAt, String rowCtid, String rowPartition) {}
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
     private final Producer<String, byte[]> producer;
     private final EventsProperties properties;
-    private final ObjectMapper json;
     private final Counter published;
     private final Counter failed;
     private final Counter deadLettered;
@@ -122,18 +121,17 @@ public class OutboxRelay {
 
     /** A relay that gets no in-process wake-ups (e.g. one created by hand beside the hub's own). */
     public OutboxRelay(JdbcTemplate jdbc, TransactionTemplate transaction, Producer<String, byte[]> producer,
-            EventsProperties properties, ObjectMapper json, MeterRegistry meters) {
-        this(jdbc, transaction, producer, properties, json, meters, OutboxWakeUp.NONE);
+            EventsProperties properties, MeterRegistry meters) {
+        this(jdbc, transaction, producer, properties, meters, OutboxWakeUp.NONE);
     }
 
     public OutboxRelay(JdbcTemplate jdbc, TransactionTemplate transaction, Producer<String, byte[]> producer,
-            EventsProperties properties, ObjectMapper json, MeterRegistry meters, OutboxWakeUp wakeUp) {
+            EventsProperties properties, MeterRegistry meters, OutboxWakeUp wakeUp) {
         this.wakeUp = wakeUp;
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.producer = producer;
         this.properties = properties;
-        this.json = json;
         this.published = Counter.builder("hub.outbox.published").description("outbox events acked by Kafka").register(meters);
         this.failed = Counter.builder("hub.outbox.publish.failures").description("failed publish attempts").register(meters);
         this.deadLettered = Counter.builder("hub.outbox.dead").description("outbox events moved to the dead-letter topic").register(meters);
@@ -180,8 +178,8 @@ public class OutboxRelay {
             List<Claimed> batch = jdbc.query(CLAIM, (rs, n) -> new Claimed(
                     rs.getObject("id", UUID.class), rs.getLong("position"), rs.getString("event_type"),
                     rs.getInt("event_version"), rs.getString("aggregate_type"), rs.getString("aggregate_id"),
-                    rs.getString("tenant_id"), rs.getString("payload"), rs.getString("metadata"),
-                    rs.getInt("retry_count"), rs.getTimestamp("created_at").toInstant(), rs.getString("row_ctid"),
+                    rs.getString("tenant_id"), rs.getString("payload"), rs.getString("correlation_id"),
+                    rs.getString("user_id"), rs.getString("organization_id"), rs.getInt("retry_count"), rs.getTimestamp("created_at").toInstant(), rs.getString("row_ctid"),
                     rs.getString("row_partition")), properties.relay().batchSize());
             if (!batch.isEmpty()) {
                 acked.addAll(publish(batch));
@@ -288,26 +286,14 @@ public class OutboxRelay {
         header(headers, "aggregate_type", event.aggregateType());
         header(headers, "aggregate_id", event.aggregateId());
         header(headers, "tenant_id", event.tenantId());
-        Map<String, String> metadata = metadata(event);
-        header(headers, "correlation_id", metadata.get("correlation_id"));
-        header(headers, "user_id", metadata.get("user_id"));
-        header(headers, "organization_id", metadata.get("organization_id"));
+        header(headers, "correlation_id", event.correlationId());
+        header(headers, "user_id", event.userId());
+        header(headers, "organization_id", event.organizationId());
         if (extraHeaders != null) {
             extraHeaders.forEach((k, v) -> header(headers, k, v));
         }
         return new ProducerRecord<>(topic, null, event.aggregateId(),
                 event.payload().getBytes(StandardCharsets.UTF_8), headers);
-    }
-
-    private Map<String, String> metadata(Claimed event) {
-        if (event.metadata() == null || event.metadata().equals("{}")) {
-            return Map.of();
-        }
-        try {
-            return json.readValue(event.metadata(), METADATA);
-        } catch (Exception e) {
-            return Map.of();
-        }
     }
 
     private static void header(RecordHeaders headers, String name, String value) {

@@ -2,12 +2,12 @@ package io.integrationhub.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.annotation.Propagation;
@@ -19,7 +19,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * Adds domain events to {@code event_outbox} inside the caller's database transaction: if the business change
  * rolls back, so does its event; if it commits, the relay will publish it. The only way events reach Kafka.
  * Java callers use {@link #append} for one event and {@link #appendAll} for several (one statement, one round
- * trip); routes use the {@code outbox-action} Kamelet (which calls {@link #appendFromExchange}) inside a
+ * trip, up to 1,000 events); routes use the {@code outbox-action} Kamelet (which calls {@link #appendFromExchange}) inside a
  * {@code transacted} route.
  *
  * <p>Wake-up: when this JVM's relay runs, the transaction is marked ({@code hub.outbox_wake = 'in-process'}) so the
@@ -28,29 +28,35 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  */
 public class OutboxWriter {
 
-    /** One event (no arrays to build); the CTE as in {@link #INSERT_ALL}. */
-    private static final String INSERT_ONE = """
-            WITH wake AS (SELECT set_config('hub.outbox_wake', ?, true) AS mode)
-            INSERT INTO event_outbox (id, event_type, event_version, aggregate_type, aggregate_id, tenant_id, payload, metadata)
-            SELECT ?::uuid, ?, ?::int4, ?, ?, ?, ?::jsonb, ?::jsonb FROM wake
-            """;
+    /**
+     * Rows per statement: PostgreSQL takes at most 65,535 parameters per statement (8 per row); longer lists are
+     * written by several statements, in order.
+     */
+    static final int ROWS_PER_STATEMENT = 1000;
 
     /**
-     * All events of a call in one statement, inserted in list order (so {@code position}, the per-aggregate
-     * publishing order, follows the order of the list). The CTE sets the transaction-local wake-up mode before the
-     * statement's AFTER trigger runs.
+     * The statement for {@code rows} events: one row of parameters each, so values travel as they are (no array
+     * literal to escape and parse); {@code ORDER BY e.n} inserts them in list order, so {@code position}, the
+     * per-aggregate publishing order, follows the list. The CTE sets the transaction-local wake-up mode before the
+     * statement's AFTER trigger runs. Built once per row count and kept, as the driver keeps the prepared statement.
      */
-    private static final String INSERT_ALL = """
-            WITH wake AS (SELECT set_config('hub.outbox_wake', ?, true) AS mode)
-            INSERT INTO event_outbox (id, event_type, event_version, aggregate_type, aggregate_id, tenant_id, payload, metadata)
-            SELECT e.id, e.event_type, e.event_version, e.aggregate_type, e.aggregate_id, e.tenant_id, e.payload::jsonb,
-                   e.metadata::jsonb
-            FROM unnest(?::uuid[], ?::text[], ?::int4[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-                     WITH ORDINALITY AS e(id, event_type, event_version, aggregate_type, aggregate_id, tenant_id, payload,
-                                          metadata, n)
-                 CROSS JOIN wake
-            ORDER BY e.n
-            """;
+    private static String insertStatement(int rows) {
+        StringBuilder sql = new StringBuilder(400 + rows * 90).append("""
+                WITH wake AS (SELECT set_config('hub.outbox_wake', ?, true) AS mode)
+                INSERT INTO event_outbox (id, event_type, event_version, aggregate_type, aggregate_id, tenant_id, payload, metadata)
+                SELECT e.id, e.event_type, e.event_version, e.aggregate_type, e.aggregate_id, e.tenant_id, e.payload, e.metadata
+                FROM (VALUES """);
+        for (int n = 1; n <= rows; n++) {
+            // every row typed: the driver sends strings as varchar, which VALUES would not unify with jsonb
+            sql.append(n == 1 ? "" : ", ").append('(').append(n)
+                    .append(", ?::uuid, ?::text, ?::int4, ?::text, ?::text, ?::text, ?::jsonb, ?::jsonb)");
+        }
+        return sql.append("""
+                ) AS e(n, id, event_type, event_version, aggregate_type, aggregate_id, tenant_id, payload, metadata)
+                CROSS JOIN wake ORDER BY e.n""").toString();
+    }
+
+    private static final Map<Integer, String> STATEMENTS = new ConcurrentHashMap<>();
 
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
@@ -76,62 +82,45 @@ public class OutboxWriter {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public UUID append(OutboxEvent event) {
-        String wake = wakeMode();
-        jdbc.update(INSERT_ONE, wake, event.id(), event.eventType(), event.eventVersion(), event.aggregateType(),
-                event.aggregateId(), event.tenantId(), event.payload(), metadataJson(event));
+        insert(List.of(event));
         return event.id();
     }
 
     /**
-     * Writes several events in the current transaction with one statement (one round trip), in list order: events
-     * of one aggregate are published in the order of the list. {@code MANDATORY}, as {@link #append}.
+     * Writes several events in the current transaction with one statement (one round trip) per
+     * {@link #ROWS_PER_STATEMENT} events, in list order: events of one aggregate are published in the order of the
+     * list. {@code MANDATORY}, as {@link #append}.
      *
      * @return the event ids, in list order
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public List<UUID> appendAll(List<OutboxEvent> events) {
-        if (events.isEmpty()) {
-            return List.of();
+        List<UUID> ids = new ArrayList<>(events.size());
+        for (int from = 0; from < events.size(); from += ROWS_PER_STATEMENT) {
+            List<OutboxEvent> chunk = events.subList(from, Math.min(events.size(), from + ROWS_PER_STATEMENT));
+            insert(chunk);
+            chunk.forEach(event -> ids.add(event.id()));
         }
-        if (events.size() == 1) {
-            return List.of(append(events.get(0)));
-        }
-        int n = events.size();
-        Object[] ids = new Object[n];
-        Object[] types = new Object[n];
-        Object[] versions = new Object[n];
-        Object[] aggregateTypes = new Object[n];
-        Object[] aggregateIds = new Object[n];
-        Object[] tenants = new Object[n];
-        Object[] payloads = new Object[n];
-        Object[] metadata = new Object[n];
-        List<UUID> result = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            OutboxEvent event = events.get(i);
-            ids[i] = event.id();
-            types[i] = event.eventType();
-            versions[i] = event.eventVersion();
-            aggregateTypes[i] = event.aggregateType();
-            aggregateIds[i] = event.aggregateId();
-            tenants[i] = event.tenantId();
-            payloads[i] = event.payload();
-            metadata[i] = metadataJson(event);
-            result.add(event.id());
-        }
+        return ids;
+    }
+
+    private void insert(List<OutboxEvent> events) {
         String wake = wakeMode();
-        jdbc.update(INSERT_ALL, statement -> {
-            Connection connection = statement.getConnection();
+        String sql = STATEMENTS.computeIfAbsent(events.size(), OutboxWriter::insertStatement);
+        jdbc.update(sql, statement -> {
             statement.setString(1, wake);
-            statement.setArray(2, connection.createArrayOf("uuid", ids));
-            statement.setArray(3, connection.createArrayOf("text", types));
-            statement.setArray(4, connection.createArrayOf("int4", versions));
-            statement.setArray(5, connection.createArrayOf("text", aggregateTypes));
-            statement.setArray(6, connection.createArrayOf("text", aggregateIds));
-            statement.setArray(7, connection.createArrayOf("text", tenants));
-            statement.setArray(8, connection.createArrayOf("text", payloads));
-            statement.setArray(9, connection.createArrayOf("text", metadata));
+            int p = 2;
+            for (OutboxEvent event : events) {
+                statement.setObject(p++, event.id());
+                statement.setString(p++, event.eventType());
+                statement.setInt(p++, event.eventVersion());
+                statement.setString(p++, event.aggregateType());
+                statement.setString(p++, event.aggregateId());
+                statement.setString(p++, event.tenantId());
+                statement.setString(p++, event.payload());
+                statement.setString(p++, metadataJson(event));
+            }
         });
-        return result;
     }
 
     /**

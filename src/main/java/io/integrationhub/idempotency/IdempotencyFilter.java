@@ -14,9 +14,13 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,9 +37,13 @@ import org.springframework.web.util.WebUtils;
  * again; a 4xx is stored and replayed. Operations that declare the header as a required parameter answer 400
  * without it. Only requests that reach a REST operation of the route files take part.
  *
- * <p>The answer is recorded when the route closes its body, just before it goes to the client
- * ({@link RecordingResponse}); Camel's platform-http does that on its own thread while the servlet request is
- * async, and an answer that is never closed is recorded when the request finishes.
+ * <p>The answer is recorded right after the route closes its body, which sends it ({@link RecordingResponse};
+ * Camel's platform-http does that on its own thread while the servlet request is async), so the client does not
+ * wait for that database write. Until the record is written the key is in progress; a retry that reaches this
+ * replica meanwhile waits for the record (at most {@link #RECORDING_WAIT}) and gets the replay, and one that
+ * reaches another replica within that millisecond or so answers 409 like any request that overlaps its first
+ * (retry later). A 5xx is forgotten before its answer goes, so the retry it invites always runs again. An answer
+ * that is never closed (sendError, an empty body) is recorded when the request finishes, before it is sent.
  */
 public class IdempotencyFilter extends OncePerRequestFilter {
 
@@ -45,8 +53,12 @@ public class IdempotencyFilter extends OncePerRequestFilter {
     private static final Pattern VALID_KEY = Pattern.compile("[\\x20-\\x7E]{1,255}");
     private static final List<String> STORED_HEADERS = List.of("Location", "Content-Type");
     private static final String CLAIM = IdempotencyFilter.class.getName() + ".claim";
+    /** how long a retry waits for the record of an answer this replica has just sent */
+    static final Duration RECORDING_WAIT = Duration.ofSeconds(2);
 
     private final IdempotencyStore store;
+    /** keys whose answer has gone to the client and is being recorded; opened when the record is written */
+    private final Map<Key, CountDownLatch> recording = new ConcurrentHashMap<>();
 
     public IdempotencyFilter(IdempotencyStore store) {
         this.store = store;
@@ -101,6 +113,9 @@ public class IdempotencyFilter extends OncePerRequestFilter {
                 ApiRequestBodyFilter.bodyOf(request));
         Key key = new Key(principal.tenantId() == null ? "" : principal.tenantId(), principal.userId(), keyValue);
         IdempotencyStore.Claim claim = store.claim(key, fingerprint, request.getMethod(), pathAndQuery);
+        if (claim instanceof IdempotencyStore.InProgress && answerBeingRecorded(key)) {
+            claim = store.claim(key, fingerprint, request.getMethod(), pathAndQuery);
+        }
         if (claim instanceof Claimed) {
             run(key, request, response, chain);
         } else if (claim instanceof Completed done) {
@@ -117,7 +132,27 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 
     private void run(Key key, HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        RecordingResponse recording = new RecordingResponse(response, answer -> record(key, answer));
+        RecordingResponse recording = new RecordingResponse(response, new RecordingResponse.Recorder() {
+            @Override
+            public void answering(RecordingResponse answer) {
+                if (answer.getStatus() >= 500) {
+                    store.release(key);   // before the answer: the retry it invites must find the key free
+                } else {
+                    IdempotencyFilter.this.recording.put(key, new CountDownLatch(1));
+                }
+            }
+
+            @Override
+            public void answered(RecordingResponse answer) {
+                if (answer.getStatus() < 500) {
+                    try {
+                        record(key, answer);
+                    } finally {
+                        IdempotencyFilter.this.recording.remove(key).countDown();
+                    }
+                }
+            }
+        });
         request.setAttribute(CLAIM, key);
         try {
             chain.doFilter(request, recording);
@@ -130,13 +165,26 @@ public class IdempotencyFilter extends OncePerRequestFilter {
         }
     }
 
-    /** Keeps the answer for replay, or forgets the claim after a 5xx so that a retry runs again. */
+    /**
+     * True once the answer of this key, sent by this replica, has been recorded; false when no answer of it is
+     * being recorded here (the first request still runs, or runs elsewhere) or the record took too long.
+     */
+    private boolean answerBeingRecorded(Key key) {
+        CountDownLatch recorded = recording.get(key);
+        if (recorded == null) {
+            return false;
+        }
+        try {
+            return recorded.await(RECORDING_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Keeps an answer below 500 for replay. */
     private void record(Key key, RecordingResponse answer) {
         int status = answer.getStatus();
-        if (status >= 500) {
-            store.release(key);
-            return;
-        }
         Map<String, String> headers = new LinkedHashMap<>();
         for (String name : STORED_HEADERS) {
             String value = "Content-Type".equals(name) ? answer.getContentType() : answer.getHeader(name);

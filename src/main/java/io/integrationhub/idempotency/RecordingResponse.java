@@ -9,26 +9,35 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 
 /**
  * Passes an answer through to the client as it is written and keeps a copy of the body. When the writer closes
- * the body (Camel's platform-http does, on its own thread, and that close sends the answer), {@code onFinish}
- * runs first: the answer is recorded before the client can see it, so a retry that follows the answer always
- * finds it, and the client does not wait for the servlet's async dispatch. {@link #finish()} covers answers
- * whose body is never closed (sendError, an empty body); it runs {@code onFinish} at most once overall.
+ * the body (Camel's platform-http does, on its own thread, and that close sends the answer), the {@link Recorder}
+ * hears of it twice: {@code answering} just before the answer goes out, {@code answered} right after it has gone,
+ * so the database write that records it is not part of the client's wait. {@link #finish()} covers answers whose
+ * body is never closed (sendError, an empty body): the container sends those after the filter chain returns, so
+ * both calls run then, before the answer. Each call runs at most once overall.
  */
 final class RecordingResponse extends HttpServletResponseWrapper {
 
+    /** Told about the answer around the moment it is sent. */
+    interface Recorder {
+        /** The answer is complete and about to be sent. */
+        void answering(RecordingResponse answer);
+
+        /** The answer has been handed to the client (or, from {@link #finish()}, is about to be). */
+        void answered(RecordingResponse answer);
+    }
+
     private final ByteArrayOutputStream copy = new ByteArrayOutputStream(256);
-    private final Consumer<RecordingResponse> onFinish;
+    private final Recorder recorder;
     private final AtomicBoolean finished = new AtomicBoolean();
     private ServletOutputStream stream;
     private PrintWriter writer;
 
-    RecordingResponse(HttpServletResponse response, Consumer<RecordingResponse> onFinish) {
+    RecordingResponse(HttpServletResponse response, Recorder recorder) {
         super(response);
-        this.onFinish = onFinish;
+        this.recorder = recorder;
     }
 
     /** The body written so far. */
@@ -42,7 +51,8 @@ final class RecordingResponse extends HttpServletResponseWrapper {
     /** Records the answer unless that already happened. */
     void finish() {
         if (finished.compareAndSet(false, true)) {
-            onFinish.accept(this);
+            recorder.answering(this);
+            recorder.answered(this);
         }
     }
 
@@ -73,6 +83,15 @@ final class RecordingResponse extends HttpServletResponseWrapper {
         super.flushBuffer();
     }
 
+    /** Runs a recorder call; a failure leaves the key in progress (see IdempotencyStore), the answer still goes. */
+    private static void safely(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            IdempotencyFilter.LOG.warn("could not record an answer for its Idempotency-Key: {}", e.toString());
+        }
+    }
+
     private ServletOutputStream tee() throws IOException {
         if (stream == null) {
             ServletOutputStream target = super.getOutputStream();
@@ -96,13 +115,16 @@ final class RecordingResponse extends HttpServletResponseWrapper {
 
                 @Override
                 public void close() throws IOException {
+                    boolean first = finished.compareAndSet(false, true);
+                    if (first) {
+                        safely(() -> recorder.answering(RecordingResponse.this));
+                    }
                     try {
-                        finish();
-                    } catch (RuntimeException e) {
-                        // the key stays in progress (see IdempotencyStore); the client still gets its answer
-                        IdempotencyFilter.LOG.warn("could not record an answer for its Idempotency-Key: {}", e.toString());
+                        target.close();   // sends the rest of the answer and ends it
                     } finally {
-                        target.close();
+                        if (first) {
+                            safely(() -> recorder.answered(RecordingResponse.this));
+                        }
                     }
                 }
 

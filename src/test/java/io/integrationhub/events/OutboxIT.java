@@ -93,6 +93,32 @@ class OutboxIT extends HubIntegrationTest {
         }
     }
 
+    /** appendAll writes 1,000 rows per statement: a longer list spans statements and keeps its order and fields. */
+    @Test
+    void appendAllKeepsTheListOrderAcrossStatements() {
+        String aggregate = "batch-" + UUID.randomUUID();
+        List<OutboxEvent> events = new ArrayList<>();
+        for (int i = 0; i < OutboxWriter.ROWS_PER_STATEMENT * 2 + 17; i++) {
+            events.add(new OutboxEvent(null, "batch.item", 2, "batch", aggregate, "t-batch", "{\"n\":" + i + "}",
+                    Map.of("correlation_id", "c-" + i, "user_id", "it's \"quoted\"")));
+        }
+        List<UUID> ids = transaction.execute(status -> outbox.appendAll(events));
+
+        assertThat(ids).containsExactlyElementsOf(events.stream().map(OutboxEvent::id).toList());
+        List<Map<String, Object>> rows = jdbc.queryForList("""
+                SELECT id, event_version, payload->>'n' AS n, metadata->>'correlation_id' AS correlation,
+                       metadata->>'user_id' AS user_id
+                FROM event_outbox WHERE tenant_id = 't-batch' AND aggregate_id = ? ORDER BY position""", aggregate);
+        assertThat(rows).hasSize(events.size());
+        for (int i = 0; i < events.size(); i++) {
+            assertThat(rows.get(i)).containsEntry("id", events.get(i).id()).containsEntry("event_version", 2)
+                    .containsEntry("n", String.valueOf(i)).containsEntry("correlation", "c-" + i)
+                    .containsEntry("user_id", "it's \"quoted\"");
+        }
+        List<UUID> none = transaction.execute(status -> outbox.appendAll(List.of()));
+        assertThat(none).isEmpty();
+    }
+
     @Test
     void oneAggregatesEventsReachKafkaInTheOrderTheyWereWritten() {
         String aggregate = "order-" + UUID.randomUUID();

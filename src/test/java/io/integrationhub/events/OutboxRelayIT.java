@@ -3,7 +3,6 @@ package io.integrationhub.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.integrationhub.support.HubIntegrationTest;
 import io.integrationhub.support.OutboxTestSupport;
 import io.integrationhub.support.TestKafka;
@@ -47,8 +46,8 @@ class OutboxRelayIT extends HubIntegrationTest {
     @Test
     void threeRelaysOnOneDatabasePublishEveryEventExactlyOnce() throws Exception {
         // the hub's own relay route plus two more relays with leases of their own, all draining at once
-        OutboxRelay second = new OutboxRelay(jdbc, transaction, eventsKafkaProducer, properties, new ObjectMapper(), new SimpleMeterRegistry());
-        OutboxRelay third = new OutboxRelay(jdbc, transaction, eventsKafkaProducer, properties, new ObjectMapper(), new SimpleMeterRegistry());
+        OutboxRelay second = new OutboxRelay(jdbc, transaction, eventsKafkaProducer, properties, new SimpleMeterRegistry());
+        OutboxRelay third = new OutboxRelay(jdbc, transaction, eventsKafkaProducer, properties, new SimpleMeterRegistry());
         AtomicBoolean running = new AtomicBoolean(true);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         Set<String> ids = new HashSet<>();
@@ -134,7 +133,7 @@ class OutboxRelayIT extends HubIntegrationTest {
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 4000,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
-            OutboxRelay relay = new OutboxRelay(jdbc, transaction, producer, properties, new ObjectMapper(), new SimpleMeterRegistry());
+            OutboxRelay relay = new OutboxRelay(jdbc, transaction, producer, properties, new SimpleMeterRegistry());
             broker.close();
             for (int i = 0; i < 50; i++) {
                 ids.add(transaction.execute(status -> outbox.append(

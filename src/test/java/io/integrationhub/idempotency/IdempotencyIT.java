@@ -123,6 +123,23 @@ class IdempotencyIT extends HubIntegrationTest {
         assertThat(grantEvents(user)).isEqualTo(2);
     }
 
+    /**
+     * The answer is recorded just after it is sent; a retry sent the moment the answer arrives waits for that record
+     * on this replica and is replayed, never answered 409 and never run twice.
+     */
+    @Test
+    void aRetryTheMomentTheAnswerArrivesIsReplayed() throws Exception {
+        for (int i = 0; i < 40; i++) {
+            String key = "instant-retry-" + i;
+            HttpResponse<String> first = api.post(PROBE, "{}", admin, "Idempotency-Key", key);
+            HttpResponse<String> retry = api.post(PROBE, "{}", admin, "Idempotency-Key", key);
+            assertThat(first.statusCode()).isEqualTo(200);
+            assertThat(retry.statusCode()).as("retry %d", i).isEqualTo(200);
+            assertThat(retry.headers().firstValue(IdempotencyFilter.REPLAYED)).as("retry %d", i).hasValue("true");
+            assertThat(retry.body()).isEqualTo(first.body());
+        }
+    }
+
     @Test
     void fiftyConcurrentIdenticalRequestsRunExactlyOnce() throws Exception {
         String user = "user-" + UUID.randomUUID();
