@@ -17,7 +17,9 @@
 # HTTP on a free port, log in target/bench-api-hub.log) with routes/ plus bench/api/bench-echo.yaml:
 #   API  POST /api/v1/bench/echo  bearer token (role operator -> platform:read), a fresh Idempotency-Key per request
 #   raw  POST /raw/bench/echo     the same Camel route, outside /api: none of the API filters run
-# A third measurement per round, the API endpoint without an Idempotency-Key, splits the overhead (breakdown only).
+# A third measurement per round, the API endpoint without an Idempotency-Key, splits the overhead (breakdown only);
+# the hub's own timers of the key's claim (the client waits for it) and record (written after the answer) are read
+# from /actuator/prometheus before and after the rounds.
 # wrk comes from Debian's packages (installed with apt-get when missing and running as root). wrk's latency is per
 # request on a paced connection (no coordinated-omission correction; fine well below saturation).
 # The table is printed and written to bench/results/api-<date>-<time>.txt.
@@ -109,6 +111,10 @@ echo "warming up (15 s each) ..."
 measure warm-raw /raw/bench/echo 0 15 >/dev/null
 measure warm-api /api/v1/bench/echo 1 15 >/dev/null
 
+# the hub's own timers of the key's two statements (hub.idempotency.claim, .record), over the measured rounds only
+metrics() { curl -sf "$BASE/actuator/prometheus" | grep -E '^hub_idempotency_(claim|record)_seconds_(bucket|count)' || true; }
+METRICS_BEFORE="$(metrics)"
+
 declare -a RAW_P50 RAW_P99 RAW_P999 RAW_RPS API_P50 API_P99 API_P999 API_RPS AUTH_P50 AUTH_P99 AUTH_P999 AUTH_RPS
 ERRORS=0
 SOCKET_ERRORS=0
@@ -132,12 +138,28 @@ for round in $(seq 1 "$ROUNDS"); do
     AUTH_RPS+=("$(python3 -c "print($(field requests "$auth")/$(field seconds "$auth"))")")
 done
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
+METRICS_AFTER="$(metrics)"
 KEYS_STORED="$(psql -h localhost -U postgres -d "$BENCH_DB" -qAtc "SELECT count(*) FROM idempotency_keys WHERE tenant_id = 'bench' AND idempotency_key LIKE 'bench-$RUN_ID-%'")"
 
 mkdir -p bench/results
 OUT="bench/results/api-$(date +%Y%m%d-%H%M%S).txt"
-python3 - "$OUT" <<PY
-import statistics, sys
+METRICS_BEFORE="$METRICS_BEFORE" METRICS_AFTER="$METRICS_AFTER" python3 - "$OUT" <<PY
+import os, re, statistics, sys
+def buckets(text, name):
+    out = {}
+    for line in text.splitlines():
+        m = re.match(r'hub_idempotency_' + name + r'_seconds_bucket\{.*le="([^"]+)".*\}\s+(\S+)', line)
+        if m:
+            out[float('inf') if m.group(1) == '+Inf' else float(m.group(1))] = float(m.group(2))
+    return out
+def quantiles(name):
+    before, after = buckets(os.environ['METRICS_BEFORE'], name), buckets(os.environ['METRICS_AFTER'], name)
+    cumulative = sorted((le, after[le] - before.get(le, 0)) for le in after)
+    total = cumulative[-1][1] if cumulative else 0
+    if total == 0:
+        return 'no samples'
+    def q(p): return next(le for le, n in cumulative if n >= p * total)
+    return f"p50 <= {q(0.5) * 1000:.2f} ms, p99 <= {q(0.99) * 1000:.2f} ms ({total:.0f} samples; histogram bucket upper bounds)"
 def med(xs): return statistics.median(float(x) for x in xs)
 raw = dict(p50="${RAW_P50[*]}".split(), p99="${RAW_P99[*]}".split(), p999="${RAW_P999[*]}".split(), rps="${RAW_RPS[*]}".split())
 api = dict(p50="${API_P50[*]}".split(), p99="${API_P99[*]}".split(), p999="${API_P999[*]}".split(), rps="${API_RPS[*]}".split())
@@ -165,6 +187,8 @@ for i in range(len(raw["p99"])):
     lines.append(f"  round {i+1}: raw {raw['p50'][i]} / {raw['p99'][i]} / {raw['p999'][i]}, {float(raw['rps'][i]):.0f}/s;"
                  f"  API {api['p50'][i]} / {api['p99'][i]} / {api['p999'][i]}, {float(api['rps'][i]):.0f}/s;"
                  f"  without key {auth['p50'][i]} / {auth['p99'][i]} / {auth['p999'][i]}, {float(auth['rps'][i]):.0f}/s")
+lines.append("hub timer hub.idempotency.claim (before the request runs, the client waits for it): " + quantiles("claim"))
+lines.append("hub timer hub.idempotency.record (after the answer was sent, the client does not wait): " + quantiles("record"))
 lines.append("non-2xx answers over all rounds: $ERRORS; wrk socket errors: $SOCKET_ERRORS; Idempotency-Key records written by this run: $KEYS_STORED")
 text = "\n".join(lines) + "\n"
 print(text, end="")

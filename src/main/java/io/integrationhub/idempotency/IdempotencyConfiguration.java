@@ -1,5 +1,6 @@
 package io.integrationhub.idempotency;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -9,8 +10,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class IdempotencyConfiguration {
 
     @Bean
-    IdempotencyStore idempotencyStore(JdbcTemplate jdbc, IdempotencyProperties properties) {
+    IdempotencyStore idempotencyStore(JdbcTemplate jdbc, IdempotencyProperties properties, MeterRegistry meters) {
         return new IdempotencyStore(jdbc, properties.retention(), properties.inProgressTimeout(),
-                properties.synchronousCommit());
+                properties.synchronousCommit(), meters);
     }
 }

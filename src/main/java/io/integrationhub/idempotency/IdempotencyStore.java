@@ -10,6 +10,9 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -45,6 +48,32 @@ public class IdempotencyStore {
     /** The key was used for a different request (method, path or body). */
     public record Mismatch(String method, String path) implements Claim {}
 
+    private static final String CLAIM = """
+            INSERT INTO idempotency_keys AS k (tenant_id, user_id, idempotency_key, fingerprint, method, path,
+                                              state, locked_until, expires_at)
+            SELECT ?, ?, ?, ?, ?, ?, 'in_progress', now() + make_interval(secs => ?), now() + make_interval(secs => ?)
+            WHERE %s
+            ON CONFLICT (tenant_id, user_id, idempotency_key) DO UPDATE
+               SET fingerprint = excluded.fingerprint, method = excluded.method, path = excluded.path,
+                   state = 'in_progress', locked_until = excluded.locked_until, response_status = NULL,
+                   response_headers = NULL, response_body = NULL, created_at = now(), completed_at = NULL,
+                   expires_at = excluded.expires_at
+             WHERE k.expires_at <= now()
+                OR (k.state = 'in_progress' AND k.locked_until <= now() AND k.fingerprint = excluded.fingerprint)
+            RETURNING 1
+            """;
+
+    private static final String COMPLETE = """
+            UPDATE idempotency_keys SET state = 'completed', response_status = ?, response_headers = ?::jsonb,
+                   response_body = ?, completed_at = now()
+            WHERE tenant_id = ? AND user_id = ? AND idempotency_key = ? AND state = 'in_progress' AND %s
+            """;
+
+    private static final String RELEASE = """
+            DELETE FROM idempotency_keys WHERE tenant_id = ? AND user_id = ? AND idempotency_key = ?
+              AND state = 'in_progress' AND %s
+            """;
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {};
 
@@ -53,12 +82,26 @@ public class IdempotencyStore {
     private final Duration inProgressTimeout;
     /** a condition that is always true and, as a side effect, makes this statement's commit asynchronous */
     private final String commitMode;
+    private final String claimStatement;
+    private final String completeStatement;
+    private final String releaseStatement;
+    /** the claim is the part of the key's cost a client waits for; the record is written after the answer */
+    private final Timer claims;
+    private final Timer records;
 
-    public IdempotencyStore(JdbcTemplate jdbc, Duration retention, Duration inProgressTimeout, boolean synchronousCommit) {
+    public IdempotencyStore(JdbcTemplate jdbc, Duration retention, Duration inProgressTimeout, boolean synchronousCommit,
+            MeterRegistry meters) {
         this.jdbc = jdbc;
         this.retention = retention;
         this.inProgressTimeout = inProgressTimeout;
         this.commitMode = synchronousCommit ? "true" : "set_config('synchronous_commit', 'off', true) IS NOT NULL";
+        this.claimStatement = CLAIM.formatted(commitMode);
+        this.completeStatement = COMPLETE.formatted(commitMode);
+        this.releaseStatement = RELEASE.formatted(commitMode);
+        this.claims = Timer.builder("hub.idempotency.claim").description("Idempotency-Key claims, before the request runs")
+                .publishPercentileHistogram().register(meters);
+        this.records = Timer.builder("hub.idempotency.record").description("Idempotency-Key answers recorded, after they were sent")
+                .publishPercentileHistogram().register(meters);
     }
 
     /** SHA-256 over method, path with query, and body: what "the same request" means. */
@@ -82,22 +125,18 @@ public class IdempotencyStore {
      * exactly one of many concurrent claims win. Otherwise says why not.
      */
     public Claim claim(Key key, byte[] fingerprint, String method, String path) {
+        long start = System.nanoTime();
+        try {
+            return claimOnce(key, fingerprint, method, path);
+        } finally {
+            claims.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private Claim claimOnce(Key key, byte[] fingerprint, String method, String path) {
         for (int attempt = 0; attempt < 3; attempt++) {
-            List<Integer> won = jdbc.queryForList("""
-                    INSERT INTO idempotency_keys AS k (tenant_id, user_id, idempotency_key, fingerprint, method, path,
-                                                      state, locked_until, expires_at)
-                    SELECT ?, ?, ?, ?, ?, ?, 'in_progress', now() + make_interval(secs => ?), now() + make_interval(secs => ?)
-                    WHERE %s
-                    ON CONFLICT (tenant_id, user_id, idempotency_key) DO UPDATE
-                       SET fingerprint = excluded.fingerprint, method = excluded.method, path = excluded.path,
-                           state = 'in_progress', locked_until = excluded.locked_until, response_status = NULL,
-                           response_headers = NULL, response_body = NULL, created_at = now(), completed_at = NULL,
-                           expires_at = excluded.expires_at
-                     WHERE k.expires_at <= now()
-                        OR (k.state = 'in_progress' AND k.locked_until <= now() AND k.fingerprint = excluded.fingerprint)
-                    RETURNING 1
-                    """.formatted(commitMode), Integer.class, key.tenantId(), key.userId(), key.key(), fingerprint, method, path,
-                    seconds(inProgressTimeout), seconds(retention));
+            List<Integer> won = jdbc.queryForList(claimStatement, Integer.class, key.tenantId(), key.userId(), key.key(),
+                    fingerprint, method, path, seconds(inProgressTimeout), seconds(retention));
             if (!won.isEmpty()) {
                 return new Claimed();
             }
@@ -130,19 +169,14 @@ public class IdempotencyStore {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("response headers are plain strings", e);
         }
-        jdbc.update("""
-                UPDATE idempotency_keys SET state = 'completed', response_status = ?, response_headers = ?::jsonb,
-                       response_body = ?, completed_at = now()
-                WHERE tenant_id = ? AND user_id = ? AND idempotency_key = ? AND state = 'in_progress' AND %s
-                """.formatted(commitMode), status, headerJson, body, key.tenantId(), key.userId(), key.key());
+        long start = System.nanoTime();
+        jdbc.update(completeStatement, status, headerJson, body, key.tenantId(), key.userId(), key.key());
+        records.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
 
     /** Forgets a claim whose request failed (5xx or an exception), so a retry with the key runs again. */
     public void release(Key key) {
-        jdbc.update("""
-                DELETE FROM idempotency_keys WHERE tenant_id = ? AND user_id = ? AND idempotency_key = ?
-                  AND state = 'in_progress' AND %s
-                """.formatted(commitMode), key.tenantId(), key.userId(), key.key());
+        jdbc.update(releaseStatement, key.tenantId(), key.userId(), key.key());
     }
 
     /** Deletes expired keys; the Quartz route idempotency-key-purge calls it. */

@@ -213,6 +213,12 @@ class OutboxIT extends HubIntegrationTest {
         assertThat(jdbc.queryForObject("SELECT ensure_event_outbox_partitions(6)", Integer.class)).isZero();
         String sixMonthsAhead = LocalDate.now(ZoneOffset.UTC).plusMonths(6).toString().substring(0, 7).replace('-', '_');
         assertThat(jdbc.queryForObject("SELECT to_regclass(?) IS NOT NULL", Boolean.class, "event_outbox_" + sixMonthsAhead)).isTrue();
+        // every partition, old or new, leaves room on its pages for the relay's published mark (V8)
+        assertThat(jdbc.queryForList("""
+                SELECT c.relname || ' ' || coalesce(array_to_string(c.reloptions, ','), '-')
+                FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                WHERE i.inhparent = 'event_outbox'::regclass""", String.class))
+                .isNotEmpty().allSatisfy(partition -> assertThat(partition).endsWith(" fillfactor=50"));
     }
 
     private static List<ConsumerRecord<String, String>> recordsFor(KafkaConsumer<String, String> consumer, String eventId,
