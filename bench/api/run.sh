@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # API filter-chain overhead benchmark (not a test): what bearer-JWT authentication + capability check + body buffer
 # + Idempotency-Key record add per request, on a trivial endpoint, against the same Camel route served outside the
-# API chain, both measured in one run with wrk at the same offered rate. About 3-4 minutes plus the build.
+# API chain, both measured in one run with wrk at the same offered rate. About 9 minutes plus the build.
 #
 #   bench/api/run.sh
 #
@@ -9,7 +9,7 @@
 #   RATE          offered requests/s per measurement (default 500)
 #   CONNECTIONS   wrk connections (default 10); each waits CONNECTIONS*1000/RATE ms after each answer
 #   SECONDS_EACH  length of one measurement (default 30)
-#   ROUNDS        measurement rounds; each round measures raw then API (default 3); medians are reported
+#   ROUNDS        measurement rounds; each round measures raw then API (default 5); medians are reported
 #   BENCH_DB      database on the local PostgreSQL (default hub_bench)
 #   SKIP_BUILD=1  reuse target/classes and target/bench-api-classpath.txt
 #
@@ -29,7 +29,7 @@ REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 RATE="${RATE:-500}"
 CONNECTIONS="${CONNECTIONS:-10}"
 SECONDS_EACH="${SECONDS_EACH:-30}"
-ROUNDS="${ROUNDS:-3}"
+ROUNDS="${ROUNDS:-5}"
 BENCH_DB="${BENCH_DB:-hub_bench}"
 
 die() { echo "run.sh: $*" >&2; exit 1; }

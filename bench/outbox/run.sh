@@ -5,7 +5,7 @@
 #   bench/outbox/run.sh
 #
 # Environment (all optional):
-#   EVENTS           events of the sustained run and records of the raw-producer baseline (default 100000)
+#   EVENTS           events of the sustained run (about 15 s of it) and records of the raw-producer baseline (default 300000)
 #   BACKLOG          events of the backlog drain and of the JDBC baseline (default 100000)
 #   WRITERS          writer threads of the sustained run (default 4)
 #   EVENTS_PER_TX    events per business transaction in the sustained run (default 10; EVENTS must be a multiple)

@@ -2,6 +2,7 @@ package io.integrationhub.security;
 
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import javax.crypto.spec.SecretKeySpec;
@@ -53,9 +54,13 @@ class ApiSecurityConfiguration {
         if (!jwt.audience().isBlank()) {
             validators.add(new JwtClaimValidator<List<String>>("aud", aud -> aud != null && aud.contains(jwt.audience())));
         }
-        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
-        return decoder;
+        OAuth2TokenValidator<Jwt> validator = new DelegatingOAuth2TokenValidator<>(validators);
+        decoder.setJwtValidator(validator);
+        return new CachingJwtDecoder(decoder, validator, VERIFIED_TOKEN_KEEP, 10_000);
     }
+
+    /** how long a verified token is kept (its claims are still validated on every use) */
+    static final Duration VERIFIED_TOKEN_KEEP = Duration.ofMinutes(1);
 
     /** Signs dev tokens (dev profile only) with the same HS256 secret the decoder checks. */
     @Bean

@@ -6,14 +6,17 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Answers "may this caller do X": {@code admin:all}, then the user's grants (global or for the caller's
  * organization, not expired), then the grants of the caller's roles. A caller's grants are read once per
  * {@code hub.security.capability-cache-ttl} (5 s) and kept with their expiry, so a check costs a map look-up,
- * an expired grant stops working at once, and a grant or revoke takes effect within the TTL.
+ * an expired grant stops working at once, and a grant or revoke takes effect within the TTL. The cache is bounded
+ * (callers not seen for a TTL are dropped; at most {@code MAX_CALLERS}) and loads each caller once however many of
+ * its requests arrive together.
  */
 public class CapabilityService {
 
@@ -21,17 +24,15 @@ public class CapabilityService {
 
     private record Key(String tenantId, String userId, String orgId, List<String> roles) {}
 
-    private record Grants(Map<String, Instant> capabilities, long loadedAtNanos) {}
-
     private static final Instant FOREVER = Instant.MAX;
+    static final int MAX_CALLERS = 100_000;
 
     private final JdbcTemplate jdbc;
-    private final long ttlNanos;
-    private final Map<Key, Grants> cache = new ConcurrentHashMap<>();
+    private final Cache<Key, Map<String, Instant>> cache;
 
     public CapabilityService(JdbcTemplate jdbc, Duration ttl) {
         this.jdbc = jdbc;
-        this.ttlNanos = ttl.toNanos();
+        this.cache = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(MAX_CALLERS).build();
     }
 
     public boolean has(HubPrincipal principal, String capability) {
@@ -45,12 +46,10 @@ public class CapabilityService {
     }
 
     private Map<String, Instant> grants(HubPrincipal p) {
-        Key key = new Key(p.tenantId(), p.userId(), p.orgId(), List.copyOf(p.roles()));
-        long now = System.nanoTime();
-        Grants cached = cache.get(key);
-        if (cached != null && now - cached.loadedAtNanos() < ttlNanos) {
-            return cached.capabilities();
-        }
+        return cache.get(new Key(p.tenantId(), p.userId(), p.orgId(), List.copyOf(p.roles())), this::load);
+    }
+
+    private Map<String, Instant> load(Key key) {
         Map<String, Instant> loaded = new HashMap<>();
         jdbc.query("""
                 SELECT capability, expires_at FROM user_capabilities
@@ -62,8 +61,7 @@ public class CapabilityService {
                     Timestamp expires = rs.getTimestamp("expires_at");
                     loaded.merge(rs.getString("capability"), expires == null ? FOREVER : expires.toInstant(),
                             (a, b) -> a.isAfter(b) ? a : b);
-                }, p.tenantId(), p.userId(), p.orgId(), p.roles().toArray(String[]::new));
-        cache.put(key, new Grants(Map.copyOf(loaded), now));
-        return loaded;
+                }, key.tenantId(), key.userId(), key.orgId(), key.roles().toArray(String[]::new));
+        return Map.copyOf(loaded);
     }
 }

@@ -104,7 +104,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public final class OutboxBenchmark {
 
-    private static final int EVENTS = setting("events", 100_000);
+    private static final int EVENTS = setting("events", 300_000);
     private static final int BACKLOG = setting("backlog", 100_000);
     private static final int WRITERS = setting("writers", 4);
     private static final int EVENTS_PER_TX = setting("eventsPerTx", 10);
