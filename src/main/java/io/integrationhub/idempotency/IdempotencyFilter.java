@@ -113,7 +113,10 @@ public class IdempotencyFilter extends OncePerRequestFilter {
                 ApiRequestBodyFilter.bodyOf(request));
         Key key = new Key(principal.tenantId() == null ? "" : principal.tenantId(), principal.userId(), keyValue);
         IdempotencyStore.Claim claim = store.claim(key, fingerprint, request.getMethod(), pathAndQuery);
-        if (claim instanceof IdempotencyStore.InProgress && answerBeingRecorded(key)) {
+        if (claim instanceof IdempotencyStore.InProgress) {
+            // the first request may have just answered: wait while this replica records that answer, then look
+            // again (also when the record was finished between the claim and now)
+            awaitRecording(key);
             claim = store.claim(key, fingerprint, request.getMethod(), pathAndQuery);
         }
         if (claim instanceof Claimed) {
@@ -166,19 +169,18 @@ public class IdempotencyFilter extends OncePerRequestFilter {
     }
 
     /**
-     * True once the answer of this key, sent by this replica, has been recorded; false when no answer of it is
-     * being recorded here (the first request still runs, or runs elsewhere) or the record took too long.
+     * Waits (at most {@link #RECORDING_WAIT}) while an answer of this key, sent by this replica, is being recorded;
+     * returns at once when none is (the first request still runs, or ran elsewhere).
      */
-    private boolean answerBeingRecorded(Key key) {
+    private void awaitRecording(Key key) {
         CountDownLatch recorded = recording.get(key);
         if (recorded == null) {
-            return false;
+            return;
         }
         try {
-            return recorded.await(RECORDING_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            recorded.await(RECORDING_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
         }
     }
 
