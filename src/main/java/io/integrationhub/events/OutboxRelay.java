@@ -179,8 +179,9 @@ public class OutboxRelay {
                     rs.getObject("id", UUID.class), rs.getLong("position"), rs.getString("event_type"),
                     rs.getInt("event_version"), rs.getString("aggregate_type"), rs.getString("aggregate_id"),
                     rs.getString("tenant_id"), rs.getString("payload"), rs.getString("correlation_id"),
-                    rs.getString("user_id"), rs.getString("organization_id"), rs.getInt("retry_count"), rs.getTimestamp("created_at").toInstant(), rs.getString("row_ctid"),
-                    rs.getString("row_partition")), properties.relay().batchSize());
+                    rs.getString("user_id"), rs.getString("organization_id"), rs.getInt("retry_count"),
+                    rs.getTimestamp("created_at").toInstant(), rs.getString("row_ctid"), rs.getString("row_partition")),
+                    properties.relay().batchSize());
             if (!batch.isEmpty()) {
                 acked.addAll(publish(batch));
             }

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.annotation.Propagation;
@@ -19,8 +18,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  * Adds domain events to {@code event_outbox} inside the caller's database transaction: if the business change
  * rolls back, so does its event; if it commits, the relay will publish it. The only way events reach Kafka.
  * Java callers use {@link #append} for one event and {@link #appendAll} for several (one statement, one round
- * trip, up to 1,000 events); routes use the {@code outbox-action} Kamelet (which calls {@link #appendFromExchange}) inside a
- * {@code transacted} route.
+ * trip, per 1,000 events); routes use the {@code outbox-action} Kamelet (which calls {@link #appendFromExchange})
+ * inside a {@code transacted} route.
  *
  * <p>Wake-up: when this JVM's relay runs, the transaction is marked ({@code hub.outbox_wake = 'in-process'}) so the
  * {@code event_outbox_notify} trigger sends no NOTIFY, whose commit-time lock would serialise all writers, and the
@@ -38,7 +37,8 @@ public class OutboxWriter {
      * The statement for {@code rows} events: one row of parameters each, so values travel as they are (no array
      * literal to escape and parse); {@code ORDER BY e.n} inserts them in list order, so {@code position}, the
      * per-aggregate publishing order, follows the list. The CTE sets the transaction-local wake-up mode before the
-     * statement's AFTER trigger runs. Built once per row count and kept, as the driver keeps the prepared statement.
+     * statement's AFTER trigger runs. Built per call (microseconds, against a database round trip); the driver
+     * keeps the prepared statements of the sizes in use.
      */
     private static String insertStatement(int rows) {
         StringBuilder sql = new StringBuilder(400 + rows * 90).append("""
@@ -55,8 +55,6 @@ public class OutboxWriter {
                 ) AS e(n, id, event_type, event_version, aggregate_type, aggregate_id, tenant_id, payload, metadata)
                 CROSS JOIN wake ORDER BY e.n""").toString();
     }
-
-    private static final Map<Integer, String> STATEMENTS = new ConcurrentHashMap<>();
 
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
@@ -106,8 +104,7 @@ public class OutboxWriter {
 
     private void insert(List<OutboxEvent> events) {
         String wake = wakeMode();
-        String sql = STATEMENTS.computeIfAbsent(events.size(), OutboxWriter::insertStatement);
-        jdbc.update(sql, statement -> {
+        jdbc.update(insertStatement(events.size()), statement -> {
             statement.setString(1, wake);
             int p = 2;
             for (OutboxEvent event : events) {

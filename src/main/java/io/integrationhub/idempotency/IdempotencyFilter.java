@@ -58,7 +58,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 
     private final IdempotencyStore store;
     /** keys whose answer has gone to the client and is being recorded; opened when the record is written */
-    private final Map<Key, CountDownLatch> recording = new ConcurrentHashMap<>();
+    private final Map<Key, CountDownLatch> beingRecorded = new ConcurrentHashMap<>();
 
     public IdempotencyFilter(IdempotencyStore store) {
         this.store = store;
@@ -141,7 +141,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
                 if (answer.getStatus() >= 500) {
                     store.release(key);   // before the answer: the retry it invites must find the key free
                 } else {
-                    IdempotencyFilter.this.recording.put(key, new CountDownLatch(1));
+                    beingRecorded.put(key, new CountDownLatch(1));
                 }
             }
 
@@ -151,7 +151,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
                     try {
                         record(key, answer);
                     } finally {
-                        IdempotencyFilter.this.recording.remove(key).countDown();
+                        beingRecorded.remove(key).countDown();
                     }
                 }
             }
@@ -173,7 +173,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
      * returns at once when none is (the first request still runs, or ran elsewhere).
      */
     private void awaitRecording(Key key) {
-        CountDownLatch recorded = recording.get(key);
+        CountDownLatch recorded = beingRecorded.get(key);
         if (recorded == null) {
             return;
         }

@@ -40,6 +40,9 @@ import org.springframework.security.web.SecurityFilterChain;
 @Configuration(proxyBeanMethods = false)
 class ApiSecurityConfiguration {
 
+    /** how long a verified token is kept (its claims are still validated on every use) */
+    static final Duration VERIFIED_TOKEN_KEEP = Duration.ofMinutes(1);
+
     @Bean
     JwtDecoder jwtDecoder(ApiSecurityProperties properties) {
         ApiSecurityProperties.Jwt jwt = properties.jwt();
@@ -58,9 +61,6 @@ class ApiSecurityConfiguration {
         decoder.setJwtValidator(validator);
         return new CachingJwtDecoder(decoder, validator, VERIFIED_TOKEN_KEEP, 10_000);
     }
-
-    /** how long a verified token is kept (its claims are still validated on every use) */
-    static final Duration VERIFIED_TOKEN_KEEP = Duration.ofMinutes(1);
 
     /** Signs dev tokens (dev profile only) with the same HS256 secret the decoder checks. */
     @Bean
