@@ -84,6 +84,9 @@ class ApiSecurityConfiguration {
                         .anyRequest().authenticated())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(csrf -> csrf.disable())
+                // stateless: no session to log out of and no saved request to resume after a login
+                .logout(logout -> logout.disable())
+                .requestCache(cache -> cache.disable())
                 .oauth2ResourceServer(server -> server
                         .jwt(jwt -> jwt.jwtAuthenticationConverter(new RolesClaimConverter()))
                         .authenticationEntryPoint((request, response, e) -> {
