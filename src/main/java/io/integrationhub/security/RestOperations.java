@@ -1,7 +1,11 @@
 package io.integrationhub.security;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.camel.CamelContext;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.rest.RestDefinition;
@@ -32,25 +36,37 @@ public class RestOperations {
 
     private static final PathPatternParser PARSER = new PathPatternParser();
 
-    private record Parsed(List<RestDefinition> source, List<Operation> operations) {}
+    /** The operations parsed from {@code source}, and the same grouped by HTTP method for {@link #match}. */
+    private record Parsed(List<RestDefinition> source, List<Operation> operations, Map<String, List<Operation>> byMethod) {}
 
     private final CamelContext camelContext;
-    private volatile Parsed parsed = new Parsed(List.of(), List.of());
+    private volatile Parsed parsed = new Parsed(List.of(), List.of(), Map.of());
+    /** looked up once: Camel finds a context plugin by scanning all of them */
+    private volatile Model model;
 
     public RestOperations(CamelContext camelContext) {
         this.camelContext = camelContext;
     }
 
     public List<Operation> all() {
-        Model model = camelContext.getCamelContextExtension().getContextPlugin(Model.class);
-        List<RestDefinition> current = new ArrayList<>(model.getRestDefinitions());
-        Parsed last = parsed;
-        if (sameDefinitions(last.source(), current)) {
-            return last.operations();
+        return current().operations();
+    }
+
+    private Parsed current() {
+        if (model == null) {
+            model = camelContext.getCamelContextExtension().getContextPlugin(Model.class);
         }
-        List<Operation> operations = parse(current);
-        parsed = new Parsed(current, operations);
-        return operations;
+        // a snapshot: a route reload may change the model's list meanwhile
+        List<RestDefinition> source = Arrays.asList(model.getRestDefinitions().toArray(new RestDefinition[0]));
+        Parsed last = parsed;
+        if (sameDefinitions(last.source(), source)) {
+            return last;
+        }
+        List<Operation> operations = parse(source);
+        Parsed now = new Parsed(source, operations, operations.stream().collect(
+                Collectors.groupingBy(Operation::method, Collectors.toUnmodifiableList())));
+        parsed = now;
+        return now;
     }
 
     /** A reload replaces RestDefinition objects, so identity tells whether anything changed. */
@@ -94,8 +110,8 @@ public class RestOperations {
     /** The operation a request to {@code path} (without /api) with {@code method} reaches, or null. */
     public Operation match(String method, String path) {
         PathContainer container = PathContainer.parsePath(path);
-        for (Operation operation : all()) {
-            if (operation.method().equalsIgnoreCase(method) && operation.pattern().matches(container)) {
+        for (Operation operation : current().byMethod().getOrDefault(method.toUpperCase(Locale.ROOT), List.of())) {
+            if (operation.pattern().matches(container)) {
                 return operation;
             }
         }
