@@ -37,8 +37,9 @@ public class OutboxWriter {
      * The statement for {@code rows} events: one row of parameters each, so values travel as they are (no array
      * literal to escape and parse); {@code ORDER BY e.n} inserts them in list order, so {@code position}, the
      * per-aggregate publishing order, follows the list. The CTE sets the transaction-local wake-up mode before the
-     * statement's AFTER trigger runs. Built per call (microseconds, against a database round trip); the driver
-     * keeps the prepared statements of the sizes in use.
+     * statement's AFTER trigger runs. Built per call (microseconds, against a database round trip; the driver
+     * keeps the prepared statements of the sizes in use), except the one-event statement that every
+     * {@link #append} uses ({@link #INSERT_ONE}).
      */
     private static String insertStatement(int rows) {
         StringBuilder sql = new StringBuilder(400 + rows * 90).append("""
@@ -55,6 +56,8 @@ public class OutboxWriter {
                 ) AS e(n, id, event_type, event_version, aggregate_type, aggregate_id, tenant_id, payload, metadata)
                 CROSS JOIN wake ORDER BY e.n""").toString();
     }
+
+    private static final String INSERT_ONE = insertStatement(1);
 
     private final JdbcTemplate jdbc;
     private final ObjectMapper json;
@@ -104,7 +107,7 @@ public class OutboxWriter {
 
     private void insert(List<OutboxEvent> events) {
         String wake = wakeMode();
-        jdbc.update(insertStatement(events.size()), statement -> {
+        jdbc.update(events.size() == 1 ? INSERT_ONE : insertStatement(events.size()), statement -> {
             statement.setString(1, wake);
             int p = 2;
             for (OutboxEvent event : events) {

@@ -82,8 +82,6 @@ public class IdempotencyStore {
     private final JdbcTemplate jdbc;
     private final Duration retention;
     private final Duration inProgressTimeout;
-    /** a condition that is always true and, as a side effect, makes this statement's commit asynchronous */
-    private final String commitMode;
     private final String claimStatement;
     private final String completeStatement;
     private final String releaseStatement;
@@ -96,7 +94,8 @@ public class IdempotencyStore {
         this.jdbc = jdbc;
         this.retention = retention;
         this.inProgressTimeout = inProgressTimeout;
-        this.commitMode = synchronousCommit ? "true" : "set_config('synchronous_commit', 'off', true) IS NOT NULL";
+        // a condition that is always true and, as a side effect, makes the statement's commit asynchronous
+        String commitMode = synchronousCommit ? "true" : "set_config('synchronous_commit', 'off', true) IS NOT NULL";
         this.claimStatement = CLAIM.formatted(commitMode);
         this.completeStatement = COMPLETE.formatted(commitMode);
         this.releaseStatement = RELEASE.formatted(commitMode);

@@ -51,8 +51,8 @@ final class RecordingResponse extends HttpServletResponseWrapper {
     /** Records the answer unless that already happened. */
     void finish() {
         if (finished.compareAndSet(false, true)) {
-            recorder.answering(this);
-            recorder.answered(this);
+            safely(() -> recorder.answering(this));
+            safely(() -> recorder.answered(this));
         }
     }
 
