@@ -9,23 +9,28 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import io.integrationhub.security.ForeignTenantException;
+import io.integrationhub.platform.web.ForeignTenantException;
+import io.integrationhub.platform.web.InvalidRequestException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -50,15 +55,16 @@ public class DeadLetters {
 
     public record ReplayReport(String topic, int requested, int replayed, List<String> notFound) {}
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final JdbcTemplate jdbc;
     private final Producer<String, byte[]> producer;
     private final String bootstrapServers;
     private final String systemTenant;
+    private final ObjectMapper json;
 
-    public DeadLetters(JdbcTemplate jdbc, Producer<String, byte[]> producer, String bootstrapServers, String systemTenant) {
+    public DeadLetters(JdbcTemplate jdbc, Producer<String, byte[]> producer, String bootstrapServers, String systemTenant,
+            ObjectMapper json) {
         this.jdbc = jdbc;
+        this.json = json;
         this.producer = producer;
         this.bootstrapServers = bootstrapServers;
         this.systemTenant = systemTenant;
@@ -82,10 +88,16 @@ public class DeadLetters {
      * Puts the caller's dead letters back on their source topic with their original key, payload and headers
      * (without the failure headers) and marks them replayed. {@code eventIds} empty means every waiting dead letter
      * of the caller's tenant. An id that belongs to another tenant refuses the whole request before anything is sent.
+     *
+     * <p>The dead letters are claimed first, in one statement that marks them replayed and returns them: of two
+     * replays running at once, each dead letter goes to the one whose statement took it, so it is published once
+     * per claim, never by both. What cannot be published (its record is gone from Kafka, or the send fails) is given
+     * back, so it stays listed and a later replay can take it.
      */
     public ReplayReport replay(String tenantId, String topic, Collection<String> eventIds) throws Exception {
         requireTenant(tenantId);
-        if (eventIds != null && !eventIds.isEmpty()) {
+        boolean all = eventIds == null || eventIds.isEmpty();
+        if (!all) {
             List<String> foreign = jdbc.queryForList("""
                     SELECT DISTINCT event_id FROM dead_letter WHERE topic = ? AND event_id = ANY(?)
                       AND coalesce(tenant_id, ?) <> ?
@@ -94,43 +106,67 @@ public class DeadLetters {
                 throw new ForeignTenantException("dead letters " + foreign + " belong to another tenant");
             }
         }
-        List<Entry> waiting = eventIds == null || eventIds.isEmpty()
-                ? jdbc.query("SELECT * FROM dead_letter WHERE topic = ? AND replayed_at IS NULL AND coalesce(tenant_id, ?) = ? "
-                        + "ORDER BY kafka_partition, kafka_offset", (rs, n) -> entry(rs), topic, systemTenant, tenantId)
-                : jdbc.query("SELECT * FROM dead_letter WHERE topic = ? AND replayed_at IS NULL AND coalesce(tenant_id, ?) = ? "
-                        + "AND event_id = ANY(?) ORDER BY kafka_partition, kafka_offset",
-                        (rs, n) -> entry(rs), topic, systemTenant, tenantId, eventIds.toArray(String[]::new));
+        List<Entry> claimed = new ArrayList<>(all
+                ? jdbc.query(CLAIM + " RETURNING *", (rs, n) -> entry(rs), topic, systemTenant, tenantId)
+                : jdbc.query(CLAIM + " AND event_id = ANY(?) RETURNING *", (rs, n) -> entry(rs), topic, systemTenant,
+                        tenantId, eventIds.toArray(String[]::new)));
+        claimed.sort(Comparator.comparingInt(Entry::partition).thenComparingLong(Entry::offset));
         List<String> notFound = new ArrayList<>();
-        if (eventIds != null) {
-            Set<String> found = new java.util.HashSet<>();
-            waiting.forEach(e -> found.add(e.eventId()));
+        if (!all) {
+            Set<String> found = new HashSet<>();
+            claimed.forEach(e -> found.add(e.eventId()));
             eventIds.stream().filter(id -> !found.contains(id)).forEach(notFound::add);
         }
-        Map<TopicPartition, Map<Long, ConsumerRecord<String, byte[]>>> records = fetch(topic, waiting);
-        int replayed = 0;
-        for (Entry entry : waiting) {
-            ConsumerRecord<String, byte[]> record = records.getOrDefault(new TopicPartition(topic, entry.partition()), Map.of())
-                    .get(entry.offset());
-            if (record == null) {
-                notFound.add(entry.eventId() == null ? entry.partition() + "/" + entry.offset() : entry.eventId());
-                continue;
-            }
-            RecordHeaders headers = new RecordHeaders();
-            for (Header header : record.headers()) {
-                if (!FAILURE_HEADERS.contains(header.key())) {
-                    headers.add(header);
+        List<Entry> unsent = new ArrayList<>();
+        try {
+            Map<TopicPartition, Map<Long, ConsumerRecord<String, byte[]>>> records = fetch(topic, claimed);
+            List<Entry> sending = new ArrayList<>();
+            List<Future<RecordMetadata>> sends = new ArrayList<>();
+            for (Entry entry : claimed) {
+                ConsumerRecord<String, byte[]> record = records
+                        .getOrDefault(new TopicPartition(topic, entry.partition()), Map.of()).get(entry.offset());
+                if (record == null) {
+                    notFound.add(entry.eventId() == null ? entry.partition() + "/" + entry.offset() : entry.eventId());
+                    unsent.add(entry);
+                    continue;
                 }
+                sending.add(entry);
+                sends.add(producer.send(replayRecord(topic, entry, record)));
             }
-            headers.add("hub_replayed_from", (topic + "/" + entry.partition() + "/" + entry.offset())
-                    .getBytes(StandardCharsets.UTF_8));
-            producer.send(new ProducerRecord<>(entry.sourceTopic(), null, record.key(), record.value(), headers))
-                    .get(30, TimeUnit.SECONDS);
-            jdbc.update("UPDATE dead_letter SET replayed_at = now() WHERE topic = ? AND kafka_partition = ? AND kafka_offset = ?",
-                    topic, entry.partition(), entry.offset());
-            replayed++;
+            unsent.addAll(sending);
+            for (int i = 0; i < sends.size(); i++) {
+                sends.get(i).get(30, TimeUnit.SECONDS);
+                unsent.remove(sending.get(i));
+            }
+        } finally {
+            giveBack(topic, unsent);
         }
-        return new ReplayReport(topic, eventIds == null || eventIds.isEmpty() ? waiting.size() : eventIds.size(),
-                replayed, notFound);
+        return new ReplayReport(topic, all ? claimed.size() : eventIds.size(), claimed.size() - unsent.size(), notFound);
+    }
+
+    /** Marks the waiting dead letters of a topic and tenant replayed; the caller adds RETURNING. */
+    private static final String CLAIM = """
+            UPDATE dead_letter SET replayed_at = now()
+            WHERE topic = ? AND replayed_at IS NULL AND coalesce(tenant_id, ?) = ?""";
+
+    private static ProducerRecord<String, byte[]> replayRecord(String topic, Entry entry, ConsumerRecord<String, byte[]> record) {
+        RecordHeaders headers = new RecordHeaders();
+        for (Header header : record.headers()) {
+            if (!FAILURE_HEADERS.contains(header.key())) {
+                headers.add(header);
+            }
+        }
+        headers.add("hub_replayed_from", (topic + "/" + entry.partition() + "/" + entry.offset())
+                .getBytes(StandardCharsets.UTF_8));
+        return new ProducerRecord<>(entry.sourceTopic(), null, record.key(), record.value(), headers);
+    }
+
+    /** Dead letters this replay claimed but did not publish wait for a replay again. */
+    private void giveBack(String topic, List<Entry> entries) {
+        for (Entry entry : entries) {
+            jdbc.update("UPDATE dead_letter SET replayed_at = NULL WHERE topic = ? AND kafka_partition = ? AND kafka_offset = ?",
+                    topic, entry.partition(), entry.offset());
+        }
     }
 
     /** The REST form: body {@code {"eventIds": ["..."]}}, or empty / {@code {}} for every waiting dead letter. */
@@ -139,21 +175,21 @@ public class DeadLetters {
         if (body != null && !body.isBlank()) {
             JsonNode request;
             try {
-                request = JSON.readTree(body);
+                request = json.readTree(body);
             } catch (JsonProcessingException e) {
-                throw new IllegalArgumentException("request body is not JSON: " + e.getOriginalMessage());
+                throw new InvalidRequestException("request body is not JSON: " + e.getOriginalMessage());
             }
             if (!request.isObject()) {
-                throw new IllegalArgumentException("request body must be a JSON object such as {\"eventIds\": [\"...\"]} or {}");
+                throw new InvalidRequestException("request body must be a JSON object such as {\"eventIds\": [\"...\"]} or {}");
             }
             JsonNode eventIds = request.get("eventIds");
             if (eventIds != null && !eventIds.isNull()) {
                 if (!eventIds.isArray()) {
-                    throw new IllegalArgumentException("eventIds must be an array of event ids");
+                    throw new InvalidRequestException("eventIds must be an array of event ids");
                 }
                 for (JsonNode id : eventIds) {
                     if (!id.isTextual()) {
-                        throw new IllegalArgumentException("eventIds must be an array of event ids (strings)");
+                        throw new InvalidRequestException("eventIds must be an array of event ids (strings)");
                     }
                     ids.add(id.asText());
                 }
@@ -164,7 +200,7 @@ public class DeadLetters {
 
     private static void requireTenant(String tenantId) {
         if (tenantId == null || tenantId.isBlank()) {
-            throw new IllegalArgumentException("the bearer token has no tenant_id claim");
+            throw new InvalidRequestException("the bearer token has no tenant_id claim");
         }
     }
 
@@ -189,7 +225,7 @@ public class DeadLetters {
             consumer.assign(from.keySet());
             from.forEach(consumer::seek);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            Set<TopicPartition> done = new java.util.HashSet<>();
+            Set<TopicPartition> done = new HashSet<>();
             while (done.size() < from.size() && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     TopicPartition tp = new TopicPartition(record.topic(), record.partition());

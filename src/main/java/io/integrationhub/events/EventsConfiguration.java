@@ -58,8 +58,13 @@ class EventsConfiguration {
 
     @Bean
     DeadLetters deadLetters(JdbcTemplate jdbc, Producer<String, byte[]> eventsKafkaProducer, HubKafka kafka,
-            HubProperties hub) {
-        return new DeadLetters(jdbc, eventsKafkaProducer, kafka.bootstrapServers(), hub.systemTenant());
+            HubProperties hub, ObjectMapper json) {
+        return new DeadLetters(jdbc, eventsKafkaProducer, kafka.bootstrapServers(), hub.systemTenant(), json);
+    }
+
+    @Bean
+    EventRetention eventRetention(JdbcTemplate jdbc, EventsProperties properties, MeterRegistry meters) {
+        return new EventRetention(jdbc, properties, meters);
     }
 
     @Bean

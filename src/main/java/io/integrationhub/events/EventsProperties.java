@@ -1,6 +1,7 @@
 package io.integrationhub.events;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -20,7 +21,8 @@ public record EventsProperties(
         @NotBlank @DefaultValue("domain-events-dlq") String deadLetterTopic,
         /** aggregate_type → topic; an aggregate type not listed goes to {@code defaultTopic} */
         @NotNull @DefaultValue Map<String, String> topics,
-        @Valid @NotNull @DefaultValue Dlq dlq) {
+        @Valid @NotNull @DefaultValue Dlq dlq,
+        @Valid @NotNull @DefaultValue Retention retention) {
 
     public String topicFor(String aggregateType) {
         return topics.getOrDefault(aggregateType, defaultTopic);
@@ -44,6 +46,33 @@ public record EventsProperties(
              * again (at-least-once; events themselves are as durable as their writer's commit)
              */
             @DefaultValue("false") boolean synchronousCommit) {}
+
+    /**
+     * How long the backbone keeps what it has finished with; the retention route runs on the clustered Quartz
+     * scheduler. Each must be at least an hour.
+     */
+    public record Retention(
+            /** published and dead outbox events: their monthly partition is dropped once it ended this long ago */
+            @NotNull @DefaultValue("7d") Duration outbox,
+            /**
+             * a subscription's processed-message keys (camel_messageprocessed): as long as a duplicate can still
+             * arrive, i.e. Kafka's retention of the topics (7 days by default) plus the window in which dead letters
+             * are replayed (7 days)
+             */
+            @NotNull @DefaultValue("14d") Duration processedMessages,
+            /** the audit log (event_log) */
+            @NotNull @DefaultValue("90d") Duration eventLog,
+            /** dead letters after their replay (the dead-letter index; the records themselves age out of Kafka) */
+            @NotNull @DefaultValue("30d") Duration replayedDeadLetters,
+            /** rows deleted per statement, so a large purge never holds long locks or one huge transaction */
+            @Min(100) @Max(1_000_000) @DefaultValue("10000") int batchSize) {
+
+        @AssertTrue(message = "hub.events.retention.* must each be at least 1h")
+        public boolean isSane() {
+            return java.util.stream.Stream.of(outbox, processedMessages, eventLog, replayedDeadLetters)
+                    .allMatch(d -> d != null && d.toMinutes() >= 60);
+        }
+    }
 
     /** The dead-letter monitor. */
     public record Dlq(

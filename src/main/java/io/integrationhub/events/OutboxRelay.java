@@ -1,5 +1,7 @@
 package io.integrationhub.events;
 
+import io.github.resilience4j.core.IntervalFunction;
+import io.integrationhub.platform.Backoff;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -118,6 +120,7 @@ public class OutboxRelay {
     private final Counter deadLettered;
     private final Timer commitToAck;
     private final OutboxWakeUp wakeUp;
+    private final IntervalFunction backoff;
 
     /** A relay that gets no in-process wake-ups (e.g. one created by hand beside the hub's own). */
     public OutboxRelay(JdbcTemplate jdbc, TransactionTemplate transaction, Producer<String, byte[]> producer,
@@ -128,6 +131,7 @@ public class OutboxRelay {
     public OutboxRelay(JdbcTemplate jdbc, TransactionTemplate transaction, Producer<String, byte[]> producer,
             EventsProperties properties, MeterRegistry meters, OutboxWakeUp wakeUp) {
         this.wakeUp = wakeUp;
+        this.backoff = Backoff.exponential(properties.relay().initialBackoff(), properties.relay().maxBackoff());
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.producer = producer;
@@ -340,10 +344,7 @@ public class OutboxRelay {
     }
 
     private long backoffMillis(int attempt) {
-        long initial = Math.max(1, properties.relay().initialBackoff().toMillis());
-        long max = Math.max(initial, properties.relay().maxBackoff().toMillis());
-        long backoff = initial << Math.min(attempt - 1, 20);
-        return Math.min(backoff, max);
+        return backoff.apply(attempt);
     }
 
     /** By row address, partition by partition: this transaction holds the rows' locks, so their ctids hold. */

@@ -2,11 +2,15 @@ package io.integrationhub.events;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.resilience4j.core.IntervalFunction;
+import io.integrationhub.platform.Backoff;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -15,7 +19,8 @@ import org.apache.camel.Message;
  * settings when the route is created, numbers delivery attempts, and decides what a failed delivery becomes,
  * a delayed redelivery or a dead letter.
  *
- * <p>Backoff for attempt n (n = 1 for the first failure) is {@code min(minBackoff * 2^(n-1), maxBackoff)}.
+ * <p>Backoff for attempt n (n = 1 for the first failure) is {@code min(minBackoff * 2^(n-1), maxBackoff)}
+ * ({@link Backoff}, the hub's one exponential backoff).
  */
 public class SubscriptionPolicy {
 
@@ -33,14 +38,17 @@ public class SubscriptionPolicy {
     static final String ACTION = "subscriptionAction";
     static final String TARGET = "subscriptionTarget";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private String topic;
     private String subscription;
     private long minBackoff = 10_000;
     private long maxBackoff = 600_000;
     private int maxDeliveryAttempts = 5;
     private String deadLetterTopic;
+    private ObjectMapper objectMapper;
+    private volatile IntervalFunction backoff;
+    /** failure paths in a row that failed (the pause before the next try grows with it) */
+    private final AtomicInteger failurePathFailures = new AtomicInteger();
+    private static final Duration FAILURE_PATH_MAX_PAUSE = Duration.ofMinutes(1);
 
     public void setTopic(String topic) {
         this.topic = topic;
@@ -74,10 +82,16 @@ public class SubscriptionPolicy {
         this.deadLetterTopic = deadLetterTopic;
     }
 
+    /** The application's ObjectMapper (the Kamelet passes {@code #type:com.fasterxml.jackson.databind.ObjectMapper}). */
+    public void setObjectMapper(ObjectMapper objectMapper) {
+        this.objectMapper = objectMapper;
+    }
+
     /** The checks that involve two settings. */
     public void validate() {
         require(topic != null && !topic.isBlank(), "topic is required");
         require(maxBackoff >= minBackoff, "maxBackoff (" + maxBackoff + ") must not be below minBackoff (" + minBackoff + ")");
+        require(objectMapper != null, "objectMapper is required");
     }
 
     private void require(boolean ok, String message) {
@@ -95,8 +109,12 @@ public class SubscriptionPolicy {
     }
 
     public long backoffMillis(int failedAttempt) {
-        long backoff = minBackoff << Math.min(Math.max(failedAttempt - 1, 0), 30);
-        return Math.min(backoff < 0 ? maxBackoff : backoff, maxBackoff);
+        IntervalFunction function = backoff;
+        if (function == null) {
+            function = Backoff.exponential(Duration.ofMillis(minBackoff), Duration.ofMillis(maxBackoff));
+            backoff = function;
+        }
+        return function.apply(Math.max(failedAttempt, 1));
     }
 
     /**
@@ -147,7 +165,37 @@ public class SubscriptionPolicy {
         exchange.setProperty("redeliveryPayload", in.getBody(String.class));
         exchange.setProperty("redeliveryAttempt", attempt + 1);
         exchange.setProperty("redeliveryDueAt", Timestamp.from(Instant.now().plusMillis(backoffMillis(attempt))));
-        exchange.setProperty("redeliveryHeaders", JSON.writeValueAsString(messageHeaders(in, attempt + 1)));
+        exchange.setProperty("redeliveryHeaders", objectMapper.writeValueAsString(messageHeaders(in, attempt + 1)));
+    }
+
+    /** The failure path (dead-letter send or redelivery insert) of a message went through. */
+    public void failurePathDone() {
+        failurePathFailures.set(0);
+    }
+
+    /**
+     * The failure path of a message failed: waits (the backoff of the consecutive failures, at most a minute, so
+     * a broken dead-letter topic or database is not hammered), then fails the exchange. The Kamelet's consumer then
+     * commits nothing past the record and consumes it again: the message is retried until the failure path
+     * succeeds, never dropped.
+     */
+    public void failurePathFailed(Exchange exchange) throws InterruptedException, FailurePathException {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        int failures = failurePathFailures.incrementAndGet();
+        long pause = Math.max(100, Math.min(backoffMillis(failures), FAILURE_PATH_MAX_PAUSE.toMillis()));
+        String action = "dead-letter".equals(exchange.getProperty(ACTION)) ? "dead-letter it to "
+                + exchange.getProperty(TARGET) : "schedule its redelivery";
+        Thread.sleep(pause);
+        throw new FailurePathException("subscription " + subscription + ": could not " + action + " for message "
+                + exchange.getProperty(MESSAGE_ID) + " (" + cause + "); its offset is not committed and it is "
+                + "consumed again (failure " + failures + " in a row, paused " + pause + " ms)", cause);
+    }
+
+    /** The failure path of a subscription message failed; the message is consumed again. */
+    public static class FailurePathException extends Exception {
+        FailurePathException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** The Kafka headers a redelivered message carries: the original ones plus the backbone's. */

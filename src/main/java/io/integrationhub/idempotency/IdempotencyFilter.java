@@ -5,10 +5,10 @@ import io.integrationhub.idempotency.IdempotencyStore.Completed;
 import io.integrationhub.idempotency.IdempotencyStore.Key;
 import io.integrationhub.idempotency.IdempotencyStore.Mismatch;
 import io.integrationhub.platform.web.ApiRequestBodyFilter;
+import io.integrationhub.platform.web.HubPrincipal;
 import io.integrationhub.platform.web.ProblemResponses;
-import io.integrationhub.security.CapabilityFilter;
-import io.integrationhub.security.HubPrincipal;
-import io.integrationhub.security.RestOperations;
+import io.integrationhub.platform.web.RestOperationFilter;
+import io.integrationhub.platform.web.RestOperations;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -30,7 +30,7 @@ import org.springframework.web.util.WebUtils;
 
 /**
  * {@code Idempotency-Key} on every POST, PUT and PATCH under /api (IETF httpapi draft semantics), after
- * authentication and the capability check (whose operation and caller it reuses). The first request with a key runs and its response (status,
+ * authentication and the capability check (whose operation and caller it reuses, see RestOperationFilter). The first request with a key runs and its response (status,
  * Location, Content-Type, body) is stored; the same key with the same method, path and body replays that response
  * with {@code Idempotent-Replayed: true} and runs nothing; a different request under the key answers 422; the
  * key while its first request still runs answers 409. A 5xx (or an exception) stores nothing, so a retry runs
@@ -57,11 +57,13 @@ public class IdempotencyFilter extends OncePerRequestFilter {
     static final Duration RECORDING_WAIT = Duration.ofSeconds(2);
 
     private final IdempotencyStore store;
+    private final ProblemResponses problems;
     /** keys whose answer has gone to the client and is being recorded; opened when the record is written */
     private final Map<Key, CountDownLatch> beingRecorded = new ConcurrentHashMap<>();
 
-    public IdempotencyFilter(IdempotencyStore store) {
+    public IdempotencyFilter(IdempotencyStore store, ProblemResponses problems) {
         this.store = store;
+        this.problems = problems;
     }
 
     @Override
@@ -85,8 +87,8 @@ public class IdempotencyFilter extends OncePerRequestFilter {
             }
             return;
         }
-        RestOperations.Operation operation = CapabilityFilter.operationOf(request);
-        HubPrincipal principal = CapabilityFilter.callerOf(request);
+        RestOperations.Operation operation = RestOperationFilter.operationOf(request);
+        HubPrincipal principal = RestOperationFilter.callerOf(request);
         if (operation == null || principal == null) {
             chain.doFilter(request, response);   // no operation of ours: a 404 or 405 is not worth keeping
             return;
@@ -94,7 +96,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
         String header = request.getHeader(RestOperations.IDEMPOTENCY_KEY);
         if (header == null) {
             if (operation.requiresIdempotencyKey()) {
-                ProblemResponses.write(response, HttpStatus.BAD_REQUEST, "this operation requires an "
+                problems.write(response, HttpStatus.BAD_REQUEST, "this operation requires an "
                         + RestOperations.IDEMPOTENCY_KEY + " header (1..255 printable ASCII characters)");
                 return;
             }
@@ -103,7 +105,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
         }
         String keyValue = unquote(header.trim());
         if (!VALID_KEY.matcher(keyValue).matches()) {
-            ProblemResponses.write(response, HttpStatus.BAD_REQUEST,
+            problems.write(response, HttpStatus.BAD_REQUEST,
                     RestOperations.IDEMPOTENCY_KEY + " must be 1..255 printable ASCII characters");
             return;
         }
@@ -119,27 +121,27 @@ public class IdempotencyFilter extends OncePerRequestFilter {
             awaitRecording(key);
             claim = store.claim(key, fingerprint, request.getMethod(), pathAndQuery);
         }
-        if (claim instanceof Claimed) {
-            run(key, request, response, chain);
+        if (claim instanceof Claimed mine) {
+            run(key, mine, request, response, chain);
         } else if (claim instanceof Completed done) {
             replay(done, response);
         } else if (claim instanceof Mismatch other) {
-            ProblemResponses.write(response, HttpStatus.UNPROCESSABLE_ENTITY,
+            problems.write(response, HttpStatus.UNPROCESSABLE_ENTITY,
                     "this " + RestOperations.IDEMPOTENCY_KEY + " was used for a different request (" + other.method()
                             + " " + other.path() + " or another body); use a new key");
         } else {
-            ProblemResponses.write(response, HttpStatus.CONFLICT,
+            problems.write(response, HttpStatus.CONFLICT,
                     "a request with this " + RestOperations.IDEMPOTENCY_KEY + " is still being processed; retry later");
         }
     }
 
-    private void run(Key key, HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+    private void run(Key key, Claimed claim, HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         RecordingResponse recording = new RecordingResponse(response, new RecordingResponse.Recorder() {
             @Override
             public void answering(RecordingResponse answer) {
                 if (answer.getStatus() >= 500) {
-                    store.release(key);   // before the answer: the retry it invites must find the key free
+                    store.release(key, claim);   // before the answer: the retry it invites must find the key free
                 } else {
                     beingRecorded.put(key, new CountDownLatch(1));
                 }
@@ -149,7 +151,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
             public void answered(RecordingResponse answer) {
                 if (answer.getStatus() < 500) {
                     try {
-                        record(key, answer);
+                        record(key, claim, answer);
                     } finally {
                         beingRecorded.remove(key).countDown();
                     }
@@ -160,7 +162,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
         try {
             chain.doFilter(request, recording);
         } catch (IOException | ServletException | RuntimeException e) {
-            store.release(key);
+            store.release(key, claim);
             throw e;
         }
         if (!isAsyncStarted(request)) {
@@ -185,7 +187,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
     }
 
     /** Keeps an answer below 500 for replay. */
-    private void record(Key key, RecordingResponse answer) {
+    private void record(Key key, Claimed claim, RecordingResponse answer) {
         int status = answer.getStatus();
         Map<String, String> headers = new LinkedHashMap<>();
         for (String name : STORED_HEADERS) {
@@ -194,7 +196,10 @@ public class IdempotencyFilter extends OncePerRequestFilter {
                 headers.put(name, value);
             }
         }
-        store.complete(key, status, headers, answer.body());
+        if (!store.complete(key, claim, status, headers, answer.body())) {
+            LOG.warn("Idempotency-Key {}: the answer ({}) was not recorded: the request ran past "
+                    + "hub.idempotency.in-progress-timeout and another request took the key over", key.key(), status);
+        }
     }
 
     private static void replay(Completed done, HttpServletResponse response) throws IOException {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -35,8 +36,12 @@ public class IdempotencyStore {
     /** What to do with a request that carries a key. */
     public sealed interface Claim {}
 
-    /** The request is ours to run: the key was new, expired, or left in progress by a dead request. */
-    public record Claimed() implements Claim {}
+    /**
+     * The request is ours to run: the key was new, expired, or left in progress by a dead request. {@code token}
+     * names this claim: only its holder completes or releases the row, so a request whose claim timed out and was
+     * taken over cannot touch the new owner's row.
+     */
+    public record Claimed(UUID token) implements Claim {}
 
     /** A request with this key completed: replay its response. */
     public record Completed(int status, Map<String, String> headers, byte[] body) implements Claim {}
@@ -49,11 +54,12 @@ public class IdempotencyStore {
 
     private static final String CLAIM = """
             INSERT INTO idempotency_keys AS k (tenant_id, user_id, idempotency_key, fingerprint, method, path,
-                                              state, locked_until, expires_at)
-            SELECT ?, ?, ?, ?, ?, ?, 'in_progress', now() + make_interval(secs => ?), now() + make_interval(secs => ?)
+                                              state, locked_until, expires_at, claim_token)
+            SELECT ?, ?, ?, ?, ?, ?, 'in_progress', now() + make_interval(secs => ?), now() + make_interval(secs => ?), ?
             WHERE %s
             ON CONFLICT (tenant_id, user_id, idempotency_key) DO UPDATE
                SET fingerprint = excluded.fingerprint, method = excluded.method, path = excluded.path,
+                   claim_token = excluded.claim_token,
                    state = 'in_progress', locked_until = excluded.locked_until, response_status = NULL,
                    response_headers = NULL, response_body = NULL, created_at = now(), completed_at = NULL,
                    expires_at = excluded.expires_at
@@ -65,21 +71,22 @@ public class IdempotencyStore {
     private static final String COMPLETE = """
             UPDATE idempotency_keys SET state = 'completed', response_status = ?, response_headers = ?::jsonb,
                    response_body = ?, completed_at = now()
-            WHERE tenant_id = ? AND user_id = ? AND idempotency_key = ? AND state = 'in_progress' AND %s
+            WHERE tenant_id = ? AND user_id = ? AND idempotency_key = ? AND claim_token = ? AND state = 'in_progress'
+              AND %s
             """;
 
     private static final String RELEASE = """
             DELETE FROM idempotency_keys WHERE tenant_id = ? AND user_id = ? AND idempotency_key = ?
-              AND state = 'in_progress' AND %s
+              AND claim_token = ? AND state = 'in_progress' AND %s
             """;
 
     /** timer buckets start here: a statement usually takes well under Micrometer's default floor of 1 ms */
     private static final Duration MIN_BUCKET = Duration.ofNanos(100_000);
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {};
 
     private final JdbcTemplate jdbc;
+    private final ObjectMapper json;
     private final Duration retention;
     private final Duration inProgressTimeout;
     private final String claimStatement;
@@ -90,8 +97,9 @@ public class IdempotencyStore {
     private final Timer records;
 
     public IdempotencyStore(JdbcTemplate jdbc, Duration retention, Duration inProgressTimeout, boolean synchronousCommit,
-            MeterRegistry meters) {
+            MeterRegistry meters, ObjectMapper json) {
         this.jdbc = jdbc;
+        this.json = json;
         this.retention = retention;
         this.inProgressTimeout = inProgressTimeout;
         // a condition that is always true and, as a side effect, makes the statement's commit asynchronous
@@ -131,10 +139,11 @@ public class IdempotencyStore {
 
     private Claim claimOnce(Key key, byte[] fingerprint, String method, String path) {
         for (int attempt = 0; attempt < 3; attempt++) {
+            UUID token = UUID.randomUUID();
             List<Integer> won = jdbc.queryForList(claimStatement, Integer.class, key.tenantId(), key.userId(), key.key(),
-                    fingerprint, method, path, seconds(inProgressTimeout), seconds(retention));
+                    fingerprint, method, path, seconds(inProgressTimeout), seconds(retention), token);
             if (!won.isEmpty()) {
-                return new Claimed();
+                return new Claimed(token);
             }
             List<Claim> existing = jdbc.query("""
                     SELECT fingerprint, method, path, state, response_status, response_headers, response_body
@@ -157,20 +166,31 @@ public class IdempotencyStore {
         return new InProgress();
     }
 
-    /** Stores the response to replay; only the claimant's in-progress row is completed. */
-    public void complete(Key key, int status, Map<String, String> headers, byte[] body) {
+    /**
+     * Stores the response to replay; only the claim's own in-progress row is completed.
+     *
+     * @return false when the row is no longer this claim's (it timed out and another request took the key over)
+     */
+    public boolean complete(Key key, Claimed claim, int status, Map<String, String> headers, byte[] body) {
         String headerJson;
         try {
-            headerJson = JSON.writeValueAsString(headers);
+            headerJson = json.writeValueAsString(headers);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("response headers are plain strings", e);
         }
-        records.record(() -> jdbc.update(completeStatement, status, headerJson, body, key.tenantId(), key.userId(), key.key()));
+        Integer updated = records.record(() -> jdbc.update(completeStatement, status, headerJson, body, key.tenantId(),
+                key.userId(), key.key(), claim.token()));
+        return updated != null && updated > 0;
     }
 
-    /** Forgets a claim whose request failed (5xx or an exception), so a retry with the key runs again. */
-    public void release(Key key) {
-        jdbc.update(releaseStatement, key.tenantId(), key.userId(), key.key());
+    /**
+     * Forgets a claim whose request failed (5xx or an exception), so a retry with the key runs again; a row another
+     * request has since taken over is left alone.
+     *
+     * @return false when the row is no longer this claim's
+     */
+    public boolean release(Key key, Claimed claim) {
+        return jdbc.update(releaseStatement, key.tenantId(), key.userId(), key.key(), claim.token()) > 0;
     }
 
     /** Deletes expired keys; the Quartz route idempotency-key-purge calls it. */
@@ -182,12 +202,12 @@ public class IdempotencyStore {
         return duration.toMillis() / 1000.0;
     }
 
-    private static Map<String, String> headers(String json) {
-        if (json == null) {
+    private Map<String, String> headers(String text) {
+        if (text == null) {
             return Map.of();
         }
         try {
-            return JSON.readValue(json, HEADERS);
+            return json.readValue(text, HEADERS);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("idempotency_keys.response_headers is not a JSON object of strings", e);
         }

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.UUID;
 import io.integrationhub.events.OutboxEvent;
 import io.integrationhub.events.OutboxWriter;
+import io.integrationhub.platform.web.ForeignTenantException;
+import io.integrationhub.platform.web.InvalidRequestException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -23,8 +25,6 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public class CapabilityAdmin {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     public record Capability(String name, String description, List<String> roles) {}
 
     public record UserGrant(String userId, String capability, String organizationId, Instant expiresAt,
@@ -33,10 +33,13 @@ public class CapabilityAdmin {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
     private final OutboxWriter outbox;
+    private final ObjectMapper json;
     private final String systemTenant;
 
-    public CapabilityAdmin(JdbcTemplate jdbc, TransactionTemplate transaction, OutboxWriter outbox, String systemTenant) {
+    public CapabilityAdmin(JdbcTemplate jdbc, TransactionTemplate transaction, OutboxWriter outbox, ObjectMapper json,
+            String systemTenant) {
         this.jdbc = jdbc;
+        this.json = json;
         this.systemTenant = systemTenant;
         this.transaction = transaction;
         this.outbox = outbox;
@@ -83,7 +86,7 @@ public class CapabilityAdmin {
         JsonNode request = parse(body);
         String capability = text(request, "capability");
         if (capability == null) {
-            throw new IllegalArgumentException("capability is required");
+            throw new InvalidRequestException("capability is required");
         }
         known(capability);
         String organization = text(request, "organizationId");
@@ -92,7 +95,7 @@ public class CapabilityAdmin {
             try {
                 expiresAt = Instant.parse(text(request, "expiresAt"));
             } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("expiresAt must be an ISO-8601 instant such as 2027-01-31T00:00:00Z");
+                throw new InvalidRequestException("expiresAt must be an ISO-8601 instant such as 2027-01-31T00:00:00Z");
             }
         }
         requireTenant(tenantId);
@@ -137,7 +140,7 @@ public class CapabilityAdmin {
     private void emit(String eventType, String aggregateId, String tenantId, String callerId, Map<String, ?> payload) {
         try {
             outbox.append(new OutboxEvent(null, eventType, 1, "capability-grant", aggregateId, tenantId,
-                    JSON.writeValueAsString(payload), callerId == null ? Map.of() : Map.of("user_id", callerId)));
+                    json.writeValueAsString(payload), callerId == null ? Map.of() : Map.of("user_id", callerId)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("grant payload is plain strings", e);
         }
@@ -162,13 +165,13 @@ public class CapabilityAdmin {
     private void known(String capability) {
         Integer n = jdbc.queryForObject("SELECT count(*) FROM capabilities WHERE name = ?", Integer.class, capability);
         if (n == null || n == 0) {
-            throw new IllegalArgumentException("unknown capability '" + capability + "'");
+            throw new InvalidRequestException("unknown capability '" + capability + "'");
         }
     }
 
     private static void requireName(String value, String what) {
         if (value == null || !value.matches("[A-Za-z0-9._@:-]{1,200}")) {
-            throw new IllegalArgumentException(what + " must be 1..200 characters of letters, digits, '.', '_', '@', ':', '-'");
+            throw new InvalidRequestException(what + " must be 1..200 characters of letters, digits, '.', '_', '@', ':', '-'");
         }
     }
 
@@ -182,7 +185,7 @@ public class CapabilityAdmin {
 
     private static void requireTenant(String tenantId) {
         if (tenantId == null || tenantId.isBlank()) {
-            throw new IllegalArgumentException("the bearer token has no tenant_id claim");
+            throw new InvalidRequestException("the bearer token has no tenant_id claim");
         }
     }
 
@@ -190,18 +193,18 @@ public class CapabilityAdmin {
         return value == null || value.isBlank() ? null : value;
     }
 
-    private static JsonNode parse(String body) {
+    private JsonNode parse(String body) {
         if (body == null || body.isBlank()) {
-            throw new IllegalArgumentException("request body is required");
+            throw new InvalidRequestException("request body is required");
         }
         try {
-            JsonNode node = JSON.readTree(body);
+            JsonNode node = json.readTree(body);
             if (!node.isObject()) {
-                throw new IllegalArgumentException("request body must be a JSON object");
+                throw new InvalidRequestException("request body must be a JSON object");
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("request body is not JSON: " + e.getOriginalMessage());
+            throw new InvalidRequestException("request body is not JSON: " + e.getOriginalMessage());
         }
     }
 
@@ -211,7 +214,7 @@ public class CapabilityAdmin {
             return null;
         }
         if (!value.isTextual()) {
-            throw new IllegalArgumentException(field + " must be a string");
+            throw new InvalidRequestException(field + " must be a string");
         }
         return value.asText();
     }

@@ -1,5 +1,6 @@
 package io.integrationhub.security;
 
+import io.integrationhub.platform.web.HubPrincipal;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;

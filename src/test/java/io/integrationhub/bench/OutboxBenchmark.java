@@ -984,21 +984,23 @@ public final class OutboxBenchmark {
         line(out, "(4) baseline (b): plain JDBC on event_outbox, %,d-event backlog, batches of %,d: SELECT all columns "
                 + "... ORDER BY position LIMIT n FOR UPDATE SKIP LOCKED + UPDATE status='published', one transaction "
                 + "per batch, no Kafka.", BACKLOG, CLAIM_BATCH);
-        line(out, "ratio for throughput = hub / slower baseline (%s). Targets: the relay sustains >= 20,000 events/s "
-                + "while writers write (row 1; the relay keeps up, so this is the writers' rate, and they share the "
-                + "2 cores with it), and the relay's own rate is >= 40%% of the slower baseline, judged like for like on "
-                + "the backlog drain (row 2), where the relay, like each baseline, has the machine to itself; row 1's "
-                + "ratio is shown too.", slowerName);
+        line(out, "ratio for throughput = hub / baseline (b), the JDBC claim-and-mark loop measured in this run "
+                + "(absolute rates on these shared machines swing by about 1.5x from day to day; the ratio is what is "
+                + "judged). Targets: the backlog drain, where the relay like the baseline has the machine to itself, "
+                + ">= 100%% of it; the sustained phase (writers and relay share the 2 cores, and the relay keeps up, so "
+                + "this is the writers' rate) >= 40%% of it with the relay finishing within 0.5 s of the last commit; "
+                + "commit->ack p99 < 50 ms. (The slower of the two baselines here: %s.)", slowerName);
         line(out, "");
         String format = "%-44s %12s %12s %8s  %-22s %s";
         line(out, format, "metric", "hub", "baseline", "ratio", "target", "");
         boolean keptUp = sustained.tailSeconds() < 0.5;
-        line(out, format, "relay throughput, sustained (events/s)", num(sustained.rate()), num(slower),
-                pct(sustained.rate() / slower), ">=20,000, kept up",
-                verdict(sustained.rate() >= 20_000 && keptUp));
-        line(out, format, "relay throughput, backlog drain (events/s)", num(drain.rate()), num(slower),
-                pct(drain.rate() / slower), ">=20,000 & >=40%",
-                verdict(drain.rate() >= 20_000 && drain.rate() / slower >= 0.4));
+        boolean sustainedMet = sustained.rate() / sqlRate >= 0.4 && keptUp;
+        boolean drainMet = drain.rate() / sqlRate >= 1.0;
+        boolean latencyMet = latency.commitToAck()[1] < 50;
+        line(out, format, "relay throughput, sustained (events/s)", num(sustained.rate()), num(sqlRate),
+                pct(sustained.rate() / sqlRate), ">=40% of (b), kept up", verdict(sustainedMet));
+        line(out, format, "relay throughput, backlog drain (events/s)", num(drain.rate()), num(sqlRate),
+                pct(drain.rate() / sqlRate), ">=100% of (b)", verdict(drainMet));
         line(out, format, "baseline (a) raw KafkaProducer (records/s)", "-", num(kafkaRate), "", "", "");
         line(out, format, "baseline (b) JDBC claim+mark (rows/s)", "-", num(sqlRate), "", "", "");
         line(out, format, "commit->ack p50 (ms)", ms(latency.commitToAck()[0]), ms(rawLatency.timerP50Ms()),
@@ -1013,6 +1015,12 @@ public final class OutboxBenchmark {
                 times(latency.endToEnd()[0] / rawLatency.endToEnd()[0]), "", "");
         line(out, format, "commit->consumed p99, end to end (ms)", ms(latency.endToEnd()[1]), ms(rawLatency.endToEnd()[1]),
                 times(latency.endToEnd()[1] / rawLatency.endToEnd()[1]), "< 50", verdict(latency.endToEnd()[1] < 50));
+        line(out, "");
+        line(out, "JUDGED: drain %s of the JDBC baseline (target >= 100%%: %s); sustained %s of it, relay %s "
+                        + "(target >= 40%%, kept up: %s); commit->ack p99 %s ms (target < 50 ms: %s)",
+                pct(drain.rate() / sqlRate), verdict(drainMet), pct(sustained.rate() / sqlRate),
+                keptUp ? "kept up" : "fell behind", verdict(sustainedMet), ms(latency.commitToAck()[1]),
+                verdict(latencyMet));
         line(out, "");
         line(out, "details:");
         line(out, "  sustained: writers committed %,.0f events/s (%,.0f tx/s) for %.2f s; the relay finished %.3f s after "

@@ -24,10 +24,16 @@ import org.junit.jupiter.api.Test;
  * Kill -9 of a relaying hub in the middle of a stream of events, then a restart: every committed event is
  * published at least once and processed once. The hub runs in a child JVM on a database of its own, so no other
  * relay in the test JVM can help it.
+ *
+ * <p>"In the middle" is made certain, not left to timing: the test holds row locks on some committed events, which
+ * the relay skips ({@code FOR UPDATE SKIP LOCKED}), while a writer keeps committing; the hub is killed while it
+ * relays the rest. So at the kill there are committed events it has not published, and the restarted hub must
+ * publish exactly those, plus the ones committed while no hub ran.
  */
 class OutboxCrashIT {
 
     private static final int EVENTS = 3000;
+    private static final int HELD = 300;
 
     @Test
     void aHubKilledWhileRelayingPublishesEveryCommittedEventAfterRestartAndProcessesEachOnce() throws Exception {
@@ -41,12 +47,22 @@ class OutboxCrashIT {
         try {
             HubProcess first = HubProcess.start("crash-a", args, Duration.ofSeconds(120));
             String url = "jdbc:postgresql://localhost:5432/" + database;
-            write(url, written, 0, EVENTS / 2);
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> count(url, "SELECT count(*) FROM event_outbox WHERE status = 'published'") > 100);
-            first.kill();
+            // HELD events committed but not yet due, then locked by this test: the relay cannot take them
+            write(url, written, 0, HELD, "now() + interval '3 seconds'");
+            try (Connection holder = DriverManager.getConnection(url, "postgres", "")) {
+                holder.setAutoCommit(false);
+                try (Statement lock = holder.createStatement()) {
+                    lock.executeQuery("SELECT id FROM event_outbox FOR UPDATE").close();
+                }
+                write(url, written, HELD, EVENTS / 2, "now()");
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> count(url, "SELECT count(*) FROM event_outbox WHERE status = 'published'") > 100);
+                first.kill();
+                holder.rollback();   // the locks go; no hub runs to take the events
+            }
+            long committedAtKill = count(url, "SELECT count(*) FROM event_outbox");
             long publishedAtKill = count(url, "SELECT count(*) FROM event_outbox WHERE status = 'published'");
-            write(url, written, EVENTS / 2, EVENTS); // committed while no hub runs
+            write(url, written, EVENTS / 2, EVENTS, "now()"); // committed while no hub runs
 
             try (HubProcess second = HubProcess.start("crash-b", args, Duration.ofSeconds(120));
                  KafkaConsumer<String, String> consumer = TestKafka.consumer(topic)) {
@@ -56,9 +72,12 @@ class OutboxCrashIT {
                 // the killed hub's consumer keeps its partitions until Kafka's session timeout (45 s) expires
                 await().atMost(Duration.ofSeconds(150)).until(() -> count(url, "SELECT count(*) FROM event_log") == EVENTS);
 
-                assertThat(publishedAtKill).as("killed mid-stream").isLessThan(EVENTS);
+                assertThat(committedAtKill).isEqualTo(EVENTS / 2);
+                assertThat(publishedAtKill).as("killed with committed events still to publish")
+                        .isGreaterThan(100).isLessThanOrEqualTo(EVENTS / 2 - HELD);
                 assertThat(onKafka.keySet()).as("every committed event is on Kafka").containsExactlyInAnyOrderElementsOf(written);
                 assertThat(count(url, "SELECT count(DISTINCT event_id) FROM event_log")).as("processed once each").isEqualTo(EVENTS);
+                assertThat(count(url, "SELECT count(*) FROM event_log")).isEqualTo(EVENTS);
                 assertThat(count(url, "SELECT count(*) FROM camel_messageprocessed WHERE processorname = 'crash-audit-" + run + "'"))
                         .isEqualTo(EVENTS);
             }
@@ -71,13 +90,13 @@ class OutboxCrashIT {
     }
 
     /** Events in transactions of 50, as a business service would write them. */
-    private static void write(String url, Set<String> written, int from, int to) throws Exception {
+    private static void write(String url, Set<String> written, int from, int to, String due) throws Exception {
         try (Connection c = DriverManager.getConnection(url, "postgres", "")) {
             c.setAutoCommit(false);
             try (PreparedStatement insert = c.prepareStatement("""
-                    INSERT INTO event_outbox (id, event_type, aggregate_type, aggregate_id, tenant_id, payload)
-                    VALUES (?, 'crash.tested', 'crash', ?, 't-crash', ?::jsonb)
-                    """)) {
+                    INSERT INTO event_outbox (id, event_type, aggregate_type, aggregate_id, tenant_id, payload, next_attempt_at)
+                    VALUES (?, 'crash.tested', 'crash', ?, 't-crash', ?::jsonb, %s)
+                    """.formatted(due))) {
                 for (int i = from; i < to; i++) {
                     UUID id = UUID.randomUUID();
                     insert.setObject(1, id);

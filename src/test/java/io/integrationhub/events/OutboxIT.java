@@ -158,7 +158,7 @@ class OutboxIT extends HubIntegrationTest {
                         .transacted()
                         .to("sql:INSERT INTO test_order VALUES ('t2', :#${header.aggregateId})")
                         .setBody(constant("{\"via\":\"kamelet\"}"))
-                        .to("kamelet:outbox-action")
+                        .to("kamelet:outbox-action/test-outbox-kamelet-outbox-action")
                         .filter(header("fail").isEqualTo(true))
                         .throwException(new IllegalStateException("rolled back on purpose"));
             }
@@ -176,8 +176,10 @@ class OutboxIT extends HubIntegrationTest {
             assertThat(jdbc.queryForObject("SELECT count(*) FROM event_outbox WHERE aggregate_id = ?", Long.class, rolledBack)).isZero();
             assertThat(jdbc.queryForObject("SELECT count(*) FROM test_order WHERE id = ?", Long.class, rolledBack)).isZero();
         } finally {
-            camelContext.getRouteController().stopRoute("test-outbox-kamelet");
-            camelContext.removeRoute("test-outbox-kamelet");
+            for (String id : List.of("test-outbox-kamelet", "test-outbox-kamelet-outbox-action")) {
+                camelContext.getRouteController().stopRoute(id);
+                camelContext.removeRoute(id);
+            }
         }
     }
 

@@ -18,7 +18,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -49,9 +55,12 @@ class SubscriptionIT extends HubIntegrationTest {
 
     @AfterEach
     void removeSubscriber() throws Exception {
-        if (camelContext.getRoute(routeId) != null) {
-            camelContext.getRouteController().stopRoute(routeId);
-            camelContext.removeRoute(routeId);
+        // the subscriber's route and the one the Kamelet made for it (its Kafka consumer)
+        for (String id : List.of(routeId, routeId + "-source")) {
+            if (camelContext.getRoute(id) != null) {
+                camelContext.getRouteController().stopRoute(id);
+                camelContext.removeRoute(id);
+            }
         }
     }
 
@@ -59,7 +68,7 @@ class SubscriptionIT extends HubIntegrationTest {
         camelContext.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("kamelet:subscription-source?topic=" + topic + "&subscription=" + subscription
+                from("kamelet:subscription-source/" + routeId + "-source?topic=" + topic + "&subscription=" + subscription
                         + "&minBackoff=100&maxBackoff=400&maxDeliveryAttempts=5")
                         .routeId(routeId)
                         .process(exchange -> {
@@ -139,6 +148,73 @@ class SubscriptionIT extends HubIntegrationTest {
     }
 
     @Test
+    void whenTheRedeliveryInsertFailsThePoisonMessageIsRetriedNotDroppedAndReachesTheDlqOnce() throws Exception {
+        jdbc.execute("""
+                CREATE OR REPLACE FUNCTION test_refuse_redelivery() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.target_topic LIKE TG_ARGV[0] || '%' THEN RAISE EXCEPTION 'test refuses redeliveries'; END IF;
+                    RETURN NEW;
+                END $$""");
+        jdbc.execute("CREATE TRIGGER test_refuse_redelivery BEFORE INSERT ON subscription_redelivery FOR EACH ROW "
+                + "EXECUTE FUNCTION test_refuse_redelivery('" + topic + ".')");
+        try {
+            subscribe();
+            String bad = "poison-" + UUID.randomUUID();
+            poison.add(bad);
+            send(bad, Map.of());
+            // its first failure cannot be scheduled for redelivery: the record is consumed again, attempt 1 again
+            await().atMost(Duration.ofSeconds(30)).until(() -> deliveries.stream().filter((bad + "#1")::equals).count() >= 3);
+            assertThat(deliveries).doesNotContain(bad + "#2");
+        } finally {
+            jdbc.execute("DROP TRIGGER IF EXISTS test_refuse_redelivery ON subscription_redelivery");
+            jdbc.execute("DROP FUNCTION IF EXISTS test_refuse_redelivery()");
+        }
+        String bad = poison.iterator().next();
+        await().atMost(Duration.ofSeconds(60)).until(() -> deliveries.contains(bad + "#5"));
+        assertThat(deadLettersOf(bad)).as("dead-lettered exactly once").isEqualTo(1);
+    }
+
+    @Test
+    void whenTheDeadLetterTopicRefusesTheRecordTheMessageIsRetriedUntilItTakesItOnce() throws Exception {
+        String dlq = topic + "-dlq";
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {
+            // a dead-letter topic that refuses every record (each is larger than 1 byte)
+            admin.createTopics(List.of(new NewTopic(dlq, 1, (short) 1).configs(Map.of("max.message.bytes", "1"))))
+                    .all().get();
+            subscribe();
+            String bad = "poison-" + UUID.randomUUID();
+            poison.add(bad);
+            send(bad, Map.of());
+            await().atMost(Duration.ofSeconds(40)).until(() -> deliveries.stream().filter((bad + "#5")::equals).count() >= 3);
+            assertThat(deadLettersOf(bad)).isZero();
+
+            admin.incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC, dlq), List.of(
+                    new AlterConfigOp(new ConfigEntry("max.message.bytes", "1048588"), AlterConfigOp.OpType.SET))))
+                    .all().get();
+            await().atMost(Duration.ofSeconds(60)).until(() -> deadLettersOf(bad) >= 1);
+            assertThat(deadLettersOf(bad)).as("dead-lettered exactly once").isEqualTo(1);
+            assertThat(processed).doesNotContainKey(bad);
+        }
+    }
+
+    /** Records for the event id on the subscription's dead-letter topic, read until the topic is quiet. */
+    private int deadLettersOf(String eventId) {
+        try (KafkaConsumer<String, String> consumer = TestKafka.consumer(topic + "-dlq")) {
+            int found = 0;
+            long quietUntil = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+            while (System.nanoTime() < quietUntil) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(250))) {
+                    if (eventId.equals(OutboxTestSupport.header(r, "event_id"))) {
+                        found++;
+                        quietUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+                    }
+                }
+            }
+            return found;
+        }
+    }
+
+    @Test
     void aDuplicateDeliveryIsProcessedOnce() throws Exception {
         subscribe();
         String id = "dup-" + UUID.randomUUID();
@@ -158,7 +234,8 @@ class SubscriptionIT extends HubIntegrationTest {
         assertThatThrownBy(() -> camelContext.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("kamelet:subscription-source?topic=" + topic + "&subscription=bad&maxDeliveryAttempts=3")
+                from("kamelet:subscription-source/" + routeId + "-source?topic=" + topic
+                        + "&subscription=bad&maxDeliveryAttempts=3")
                         .routeId(routeId).to("log:never");
             }
         })).rootCause().hasMessageContaining("maxDeliveryAttempts must be within 5..100, was 3");

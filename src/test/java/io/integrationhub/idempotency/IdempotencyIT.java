@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.integrationhub.security.RestOperations;
+import io.integrationhub.platform.web.RestOperations;
 import io.integrationhub.support.ApiClient;
 import io.integrationhub.support.HubIntegrationTest;
 import io.integrationhub.support.TestRoutes;
@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -68,6 +69,7 @@ class IdempotencyIT extends HubIntegrationTest {
                         simple: '{"execution":"${exchangeId}"}'
             """;
     private static final String PROBE = "/api/v1/test/idempotency-probe";
+    private static final String PROBE_FILE = "test-idempotency-probe.camel.yaml";
 
     @Autowired JdbcTemplate jdbc;
     @Autowired RestOperations operations;
@@ -83,12 +85,17 @@ class IdempotencyIT extends HubIntegrationTest {
         api = new ApiClient(port);
         tenant = "t-idem-" + UUID.randomUUID();
         admin = TestTokens.of("admin-" + UUID.randomUUID(), tenant, null, List.of("admin"));
-        var file = TestRoutes.directory().resolve("test-idempotency-probe.yaml");
-        if (!Files.exists(file)) {
-            Files.writeString(file, PROBE_ROUTE);
-        }
+        Files.writeString(TestRoutes.directory().resolve(PROBE_FILE), PROBE_ROUTE);
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> operations.match("POST", "/v1/test/idempotency-probe") != null);
+    }
+
+    /** Later tests (the malformed-body corpus walks every write operation) must not meet the probe. */
+    @AfterEach
+    void removeProbeRoute() throws Exception {
+        Files.deleteIfExists(TestRoutes.directory().resolve(PROBE_FILE));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> operations.match("POST", "/v1/test/idempotency-probe") == null);
     }
 
     @Test

@@ -36,6 +36,17 @@ class HubDatabaseTest {
     }
 
     @Test
+    void aPasswordInTheDatabaseUrlIsMaskedWhereverTheUrlIsShown() {
+        assertThat(HubDatabase.masked("jdbc:postgresql://db:5432/hub?user=hub&password=s3cret&ssl=true"))
+                .isEqualTo("jdbc:postgresql://db:5432/hub?user=hub&password=****&ssl=true");
+        assertThat(HubDatabase.masked("jdbc:postgresql://db/hub?PASSWORD=s3cret")).doesNotContain("s3cret");
+        assertThat(HubDatabase.masked("jdbc:postgresql://db/hub?sslpassword=k3y&password=s3cret"))
+                .doesNotContain("s3cret").doesNotContain("k3y");
+        assertThat(HubDatabase.masked("jdbc:postgresql://hub:s3cret@db:5432/hub")).isEqualTo("jdbc:postgresql://hub:****@db:5432/hub");
+        assertThat(HubDatabase.masked("jdbc:postgresql://db:5432/hub")).isEqualTo("jdbc:postgresql://db:5432/hub");
+    }
+
+    @Test
     void withALocalServerCreatesTheDatabaseWhenMissing() throws Exception {
         String name = "hub_locate_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         HubProperties.Db settings = new HubProperties.Db(null, "postgres", "", name, "localhost", 5432,

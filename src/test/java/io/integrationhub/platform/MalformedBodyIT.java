@@ -3,7 +3,7 @@ package io.integrationhub.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.integrationhub.security.RestOperations;
+import io.integrationhub.platform.web.RestOperations;
 import io.integrationhub.support.HubIntegrationTest;
 import io.integrationhub.support.TestTokens;
 import java.net.URI;

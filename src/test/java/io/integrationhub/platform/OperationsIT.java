@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.integrationhub.support.HubIntegrationTest;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.actuate.health.HttpCodeStatusMapper;
@@ -20,6 +25,8 @@ class OperationsIT extends HubIntegrationTest {
 
     @Autowired TestRestTemplate http;
     @Autowired HttpCodeStatusMapper healthStatusMapper;
+    @Autowired PrometheusMeterRegistry prometheus;
+    @Autowired ProducerTemplate producer;
     private final ObjectMapper json = new ObjectMapper();
 
     @Test
@@ -53,6 +60,24 @@ class OperationsIT extends HubIntegrationTest {
     }
 
     @Test
+    void everyCamelMeterRegistersWithPrometheusExchangesFromRoutesAndFromTemplatesAlike() {
+        List<String> refused = new CopyOnWriteArrayList<>();
+        prometheus.config().onMeterRegistrationFailed((id, reason) -> refused.add(id.getName() + ": " + reason));
+        String probe = "metrics-probe-" + UUID.randomUUID();
+
+        http.getForEntity(url("/api/v1/admin/routes"), String.class);   // an exchange of a route
+        producer.sendBody("seda:" + probe + "?size=1&discardWhenFull=true", "x");   // one no route created
+        String metrics = http.getForObject(url("/actuator/prometheus"), String.class);
+
+        assertThat(refused).isEmpty();
+        assertThat(metrics.lines().filter(l -> l.startsWith("camel_exchange_event_notifier") && l.contains(probe)))
+                .as("the template's exchange, with an empty routeId").isNotEmpty()
+                .allMatch(l -> l.contains("routeId=\"\""));
+        assertThat(metrics.lines().filter(l -> l.startsWith("camel_exchange_event_notifier")
+                && l.contains("routeId=\"platform-admin-routes\""))).isNotEmpty();
+    }
+
+    @Test
     void openApiDocumentListsTheRestApi() throws Exception {
         JsonNode doc = json.readTree(http.getForObject(url("/api/api-doc"), String.class));
 
@@ -73,12 +98,12 @@ class OperationsIT extends HubIntegrationTest {
             }
         }
         assertThat(admin).isNotNull();
-        assertThat(admin.at("/file").asText()).isEqualTo("platform/platform-admin-api.yaml");
+        assertThat(admin.at("/file").asText()).isEqualTo("platform/platform-admin-api.camel.yaml");
         assertThat(admin.at("/status").asText()).isEqualTo("Started");
         assertThat(admin.at("/exchangesTotal").asLong()).isGreaterThanOrEqualTo(1);
         assertThat(admin.has("exchangesFailed")).isTrue();
         assertThat(admin.has("lastError")).isTrue();
-        assertThat(listing.at("/files").findValuesAsText("file")).contains("platform/platform-kafka-probe.yaml");
+        assertThat(listing.at("/files").findValuesAsText("file")).contains("platform/platform-kafka-probe.camel.yaml");
     }
 
     @Test

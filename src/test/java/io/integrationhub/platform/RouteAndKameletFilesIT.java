@@ -28,12 +28,16 @@ class RouteAndKameletFilesIT extends HubIntegrationTest {
     void everyRouteFileInTheRepositoryLoadsWithAllItsRoutesStarted() throws Exception {
         List<String> files;
         try (Stream<Path> paths = Files.walk(Path.of("routes"))) {
-            files = paths.filter(p -> p.toString().endsWith(".yaml"))
+            files = paths.filter(p -> p.toString().endsWith(".camel.yaml"))
                     .map(p -> Path.of("routes").relativize(p).toString()).sorted().toList();
         }
         Map<String, RouteFileState> states = reloader.states();
 
         assertThat(files).isNotEmpty();
+        try (Stream<Path> paths = Files.walk(Path.of("routes"))) {
+            assertThat(paths.filter(Files::isRegularFile).map(Path::toString).filter(p -> !p.endsWith(".camel.yaml")))
+                    .as("route files are named <capability>-<flow>.camel.yaml").isEmpty();
+        }
         for (String file : files) {
             RouteFileState state = states.get(file);
             assertThat(state).as("state of %s", file).isNotNull();
@@ -68,9 +72,11 @@ class RouteAndKameletFilesIT extends HubIntegrationTest {
             List<String> required = (List<String>) definition.getOrDefault("required", List.of());
             String query = required.isEmpty() ? ""
                     : "?" + String.join("&", required.stream().map(p -> p + "=kamelet-check-" + p).toList());
-            String uri = "kamelet:" + name + query;
-
             String routeId = "kamelet-check-" + name;
+            // the route the Kamelet makes gets an id of its own, and goes with the test's route
+            String kameletRouteId = routeId + "-" + name;
+            String uri = "kamelet:" + name + "/" + kameletRouteId + query;
+
             camelContext.addRoutes(new RouteBuilder() {
                 @Override
                 public void configure() {
@@ -83,9 +89,12 @@ class RouteAndKameletFilesIT extends HubIntegrationTest {
             });
             try {
                 assertThat(camelContext.getRouteController().getRouteStatus(routeId).isStarted()).as(name).isTrue();
+                assertThat(camelContext.getRoute(kameletRouteId)).as("the route Kamelet %s made", name).isNotNull();
             } finally {
-                camelContext.getRouteController().stopRoute(routeId);
-                camelContext.removeRoute(routeId);
+                for (String id : List.of(routeId, kameletRouteId)) {
+                    camelContext.getRouteController().stopRoute(id);
+                    camelContext.removeRoute(id);
+                }
             }
         }
     }
@@ -95,15 +104,18 @@ class RouteAndKameletFilesIT extends HubIntegrationTest {
         camelContext.addRoutes(new RouteBuilder() {
             @Override
             public void configure() {
-                from("direct:kamelet-check-catalog").routeId("kamelet-check-catalog").to("kamelet:log-action?showHeaders=true");
+                from("direct:kamelet-check-catalog").routeId("kamelet-check-catalog")
+                        .to("kamelet:log-action/kamelet-check-catalog-log-action?showHeaders=true");
             }
         });
         try {
             producer.sendBody("direct:kamelet-check-catalog", "{}");
             assertThat(camelContext.getRouteController().getRouteStatus("kamelet-check-catalog").isStarted()).isTrue();
         } finally {
-            camelContext.getRouteController().stopRoute("kamelet-check-catalog");
-            camelContext.removeRoute("kamelet-check-catalog");
+            for (String id : List.of("kamelet-check-catalog", "kamelet-check-catalog-log-action")) {
+                camelContext.getRouteController().stopRoute(id);
+                camelContext.removeRoute(id);
+            }
         }
     }
 }

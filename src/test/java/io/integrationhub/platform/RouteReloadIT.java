@@ -25,7 +25,7 @@ import org.springframework.http.ResponseEntity;
 /** Live reload of route files: good edits apply, bad edits never take the running version down. */
 class RouteReloadIT extends HubIntegrationTest {
 
-    private static final String FILE = "reload-test/reload-greeting.yaml";
+    private static final String FILE = "reload-test/reload-greeting.camel.yaml";
 
     @Autowired CamelContext camelContext;
     @Autowired ProducerTemplate producer;
@@ -76,7 +76,7 @@ class RouteReloadIT extends HubIntegrationTest {
         // fixed: the new version runs and the file is healthy again
         write(greeting("v6"));
         awaitGreeting("v6");
-        assertThat(reloader.states().get(FILE).broken()).isFalse();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !reloader.states().get(FILE).broken());
     }
 
     @Test
@@ -97,8 +97,93 @@ class RouteReloadIT extends HubIntegrationTest {
     void refusesARouteIdThatAnotherFileOwns() throws Exception {
         write(greeting("dup").replace("id: reload-greeting", "id: platform-kafka-probe"));
         RouteFileState state = awaitBroken();
-        assertThat(state.error()).contains("already used by platform/platform-kafka-probe.yaml");
+        assertThat(state.error()).contains("already used by platform/platform-kafka-probe.camel.yaml");
         assertThat(camelContext.getRoute("platform-kafka-probe").getEndpoint().getEndpointUri()).startsWith("kafka:");
+    }
+
+    @Test
+    void aNewFileThatFailsToStartRemovesOnlyWhatItAddedNotRoutesThatNoFileOwns() throws Exception {
+        camelContext.addRoutes(new org.apache.camel.builder.RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:reload-test-java-route").routeId("reload-test-java-route").setBody(constant("java"));
+            }
+        });
+        try {
+            assertThat(camelContext.getRoute("platform-openapi")).as("the OpenAPI route").isNotNull();
+            // two routes: the first starts, the second cannot be created; both must go, nothing else
+            write(greeting("new") + """
+                    - route:
+                        id: reload-greeting-broken
+                        from:
+                          uri: direct:reload-greeting-broken
+                          steps:
+                            - to:
+                                uri: nosuchcomponent:thing
+                    """);
+            RouteFileState state = awaitBroken();
+            assertThat(state.routeIds()).isEmpty();
+            assertThat(camelContext.getRoute("reload-greeting")).isNull();
+            assertThat(camelContext.getRoute("platform-openapi")).as("the OpenAPI route, which no file owns").isNotNull();
+            assertThat(camelContext.getRoute("reload-test-java-route")).as("a route added in Java").isNotNull();
+            assertThat(http.getForEntity(url("/api/api-doc"), String.class).getStatusCode().value()).isEqualTo(200);
+        } finally {
+            camelContext.getRouteController().stopRoute("reload-test-java-route");
+            camelContext.removeRoute("reload-test-java-route");
+        }
+    }
+
+    @Test
+    void aRoutesDirectoryThatDisappearsKeepsEveryRouteRunningAndMakesHealthDegradedNamingIt() throws Exception {
+        Path directory = TestRoutes.directory();
+        Path away = directory.resolveSibling(directory.getFileName() + "-away");
+        int routes = camelContext.getRoutes().size();
+        Files.move(directory, away);
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> reloader.directoryError() != null);
+            JsonNode health = json.readTree(http.getForEntity(url("/actuator/health"), String.class).getBody())
+                    .at("/components/routes");
+            assertThat(health.at("/status").asText()).isEqualTo("DEGRADED");
+            assertThat(health.at("/details/directory").asText()).isEqualTo(directory.toString());
+            assertThat(health.at("/details/directoryError").asText()).contains("does not exist").contains("HUB_ROUTES_DIR");
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                    .until(() -> camelContext.getRoutes().size() == routes);
+            assertThat(reloader.states()).containsKey("platform/platform-admin-api.camel.yaml");
+            assertThat(http.getForEntity(url("/api/v1/admin/routes"), String.class).getStatusCode().value()).isEqualTo(200);
+        } finally {
+            Files.move(away, directory);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> reloader.directoryError() == null);
+        assertThat(json.readTree(http.getForEntity(url("/actuator/health"), String.class).getBody())
+                .at("/components/routes/status").asText()).isEqualTo("UP");
+        assertThat(camelContext.getRoutes()).hasSize(routes);
+    }
+
+    @Test
+    void everyRouteHasAReadableIdIncludingTheOnesKameletsAndTheOpenApiDocumentMake() {
+        java.util.List<String> ids = camelContext.getRoutes().stream().map(org.apache.camel.Route::getRouteId).toList();
+
+        assertThat(ids).contains("platform-openapi", "events-audit-log-subscription-source",
+                "platform-kafka-probe-correlation-action");
+        assertThat(ids).noneMatch(id -> id.matches("route\\d+"))
+                .noneMatch(id -> id.matches("(subscription-source|correlation-action|outbox-action)-\\d+"));
+    }
+
+    @Test
+    void aRouteFileThatServesHttpUnderTheApiPathIsRefusedAndTheApiAnswers404() throws Exception {
+        write("""
+                - route:
+                    id: reload-greeting
+                    from:
+                      uri: platform-http:/api/v1/anything
+                      steps:
+                        - setBody:
+                            constant: secret data
+                """);
+        RouteFileState state = awaitBroken();
+        assertThat(state.error()).contains("platform-http:/api/v1/anything").contains("'rest:' block");
+        assertThat(state.line()).as("line of the from uri").isEqualTo(4);
+        assertThat(camelContext.getRoute("reload-greeting")).isNull();
     }
 
     private RouteFileState awaitBroken() {
@@ -139,7 +224,7 @@ class RouteReloadIT extends HubIntegrationTest {
 
     private void write(String content) throws Exception {
         Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling(".reload-greeting.yaml.tmp");
+        Path tmp = file.resolveSibling(".reload-greeting.camel.yaml.tmp");
         Files.writeString(tmp, content);
         Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }

@@ -5,10 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.integrationhub.platform.web.RestOperations;
 import io.integrationhub.support.ApiClient;
 import io.integrationhub.support.HubIntegrationTest;
 import io.integrationhub.support.TestTokens;
+import io.integrationhub.support.TestRoutes;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.RouteBuilder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -21,6 +27,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class ApiSecurityIT extends HubIntegrationTest {
 
     @Autowired RestOperations operations;
+    @Autowired CamelContext camelContext;
     @Autowired CapabilityAdmin capabilityAdmin;
     @Autowired JdbcTemplate jdbc;
 
@@ -126,6 +133,96 @@ class ApiSecurityIT extends HubIntegrationTest {
         }
         assertThat(jdbc.queryForObject("SELECT count(*) FROM user_capabilities", Long.class)).isEqualTo(before);
     }
+
+    @Test
+    void anApiPathThatIsNoRestOperationAnswers404EvenWhenARouteServesItAndAWrongMethod405() throws Exception {
+        // a route added outside the route files (so not refused at load time) that serves HTTP under /api
+        camelContext.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("platform-http:/api/v1/java-door").routeId("test-java-door").setBody(constant("secret data"));
+            }
+        });
+        try {
+            for (String token : List.of(TestTokens.of("nobody", "t-a", null, List.of("nobody")), TestTokens.admin())) {
+                HttpResponse<String> door = get("/api/v1/java-door", token);
+                assertThat(door.statusCode()).isEqualTo(404);
+                assertThat(door.body()).doesNotContain("secret data");
+                assertThat(door.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+                assertThat(json.readTree(door.body()).at("/detail").asText()).contains("no REST operation GET /api/v1/java-door");
+            }
+            assertThat(get("/api/v1/nothing/here", TestTokens.admin()).statusCode()).isEqualTo(404);
+            assertThat(get("/api/v1/java-door", "").statusCode()).as("no token: 401 first").isEqualTo(401);
+
+            HttpResponse<String> wrongMethod = delete("/api/v1/admin/routes", TestTokens.admin());
+            assertThat(wrongMethod.statusCode()).isEqualTo(405);
+            assertThat(wrongMethod.headers().firstValue("Allow")).hasValue("GET");
+        } finally {
+            camelContext.getRouteController().stopRoute("test-java-door");
+            camelContext.removeRoute("test-java-door");
+        }
+    }
+
+    @Test
+    void anInvalidRequestIs400WithItsMessageWhileAnyOtherExceptionIs500NamingNoInternals() throws Exception {
+        Path file = TestRoutes.directory().resolve("test-error-probe.camel.yaml");
+        Files.writeString(file, ERROR_PROBE);
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> operations.match("GET", "/v1/test/error-probe/invalid") != null);
+            String token = TestTokens.admin();
+
+            HttpResponse<String> invalid = get("/api/v1/test/error-probe/invalid", token);
+            assertThat(invalid.statusCode()).isEqualTo(400);
+            assertThat(json.readTree(invalid.body()).at("/detail").asText()).isEqualTo("quantity must be 1..10");
+
+            HttpResponse<String> library = get("/api/v1/test/error-probe/library", token);
+            assertThat(library.statusCode()).as("an IllegalArgumentException is not the caller's fault").isEqualTo(500);
+            JsonNode problem = json.readTree(library.body());
+            assertThat(problem.at("/detail").asText()).doesNotContain("internal detail")
+                    .contains(problem.at("/correlationId").asText());
+            assertThat(library.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        } finally {
+            Files.deleteIfExists(file);
+            await().atMost(Duration.ofSeconds(20)).until(() -> operations.match("GET", "/v1/test/error-probe/invalid") == null);
+        }
+    }
+
+    private static final String ERROR_PROBE = """
+            - rest:
+                id: test-error-probe-rest
+                path: /v1/test/error-probe
+                get:
+                  - id: test-error-probe-invalid
+                    path: /invalid
+                    security:
+                      - key: bearer
+                        scopes: "platform:read"
+                    to: direct:test-error-probe-invalid
+                  - id: test-error-probe-library
+                    path: /library
+                    security:
+                      - key: bearer
+                        scopes: "platform:read"
+                    to: direct:test-error-probe-library
+            - route:
+                id: test-error-probe-invalid
+                routeConfigurationId: rest-problem-errors
+                from:
+                  uri: direct:test-error-probe-invalid
+                  steps:
+                    - throwException:
+                        exceptionType: io.integrationhub.platform.web.InvalidRequestException
+                        message: quantity must be 1..10
+            - route:
+                id: test-error-probe-library
+                routeConfigurationId: rest-problem-errors
+                from:
+                  uri: direct:test-error-probe-library
+                  steps:
+                    - throwException:
+                        exceptionType: java.lang.IllegalArgumentException
+                        message: internal detail of a library
+            """;
 
     @Test
     void everyRestOperationDeclaresItsCapability() {

@@ -43,7 +43,7 @@ public final class HubDatabase implements AutoCloseable {
 
     public static HubDatabase locate(HubProperties.Db db, Path dataDir) {
         if (db.hasExplicitUrl()) {
-            LOG.info("PostgreSQL: using HUB_DB_URL {}", db.url());
+            LOG.info("PostgreSQL: using HUB_DB_URL {}", masked(db.url()));
             return new HubDatabase(Source.CONFIGURED, db.url(), db.username(), db.password(), null);
         }
         if (answers(db.localHost(), db.localPort(), (int) db.probeTimeout().toMillis())) {
@@ -77,6 +77,20 @@ public final class HubDatabase implements AutoCloseable {
             throw new IllegalStateException("could not start embedded PostgreSQL in " + dataDirectory.toAbsolutePath()
                     + " (set HUB_DB_URL to use another server): " + e.getMessage(), e);
         }
+    }
+
+    /** secrets a JDBC URL may carry: {@code password=} style parameters, and the password of {@code user:password@} */
+    private static final java.util.regex.Pattern URL_SECRET_PARAMETER = java.util.regex.Pattern.compile(
+            "(?i)([?&;](?:password|sslpassword|sslkeypassword|pwd)=)[^&;#]*");
+    private static final java.util.regex.Pattern URL_USER_INFO = java.util.regex.Pattern.compile("(//[^/:@]*:)[^/@]*@");
+
+    /** The URL as it may be logged or shown: every password in it replaced by {@code ****}. */
+    public static String masked(String jdbcUrl) {
+        if (jdbcUrl == null) {
+            return null;
+        }
+        String masked = URL_SECRET_PARAMETER.matcher(jdbcUrl).replaceAll("$1****");
+        return URL_USER_INFO.matcher(masked).replaceAll("$1****@");
     }
 
     private static boolean answers(String host, int port, int timeoutMillis) {

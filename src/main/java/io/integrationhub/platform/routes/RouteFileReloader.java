@@ -69,6 +69,8 @@ public class RouteFileReloader implements AutoCloseable {
     /** content of the last version that loaded, per file: what a failed reload goes back to */
     private final Map<String, String> lastGoodContent = new ConcurrentHashMap<>();
     private ScheduledExecutorService watcher;
+    /** why the last scan could not read the routes directory, or null; its routes keep running meanwhile */
+    private volatile String directoryError;
     private volatile boolean closed;
     private volatile boolean initialLoadDone;
 
@@ -80,7 +82,7 @@ public class RouteFileReloader implements AutoCloseable {
 
     /** Loads all files now, then watches for changes if reload is enabled. */
     public void start() {
-        LOG.info("Routes: loading {}/**/*.yaml{}", directory,
+        LOG.info("Routes: loading {}/**/*.camel.yaml (and *.yaml){}", directory,
                 settings.reloadEnabled() ? ", live reload every " + settings.reloadInterval().toMillis() + " ms" : "");
         scan();
         initialLoadDone = true;
@@ -108,12 +110,30 @@ public class RouteFileReloader implements AutoCloseable {
         }
     }
 
-    /** One pass over the directory: applies deletions, then new and changed files in path order. */
+    /**
+     * One pass over the directory: applies deletions, then new and changed files in path order. A directory that is
+     * missing or cannot be read changes nothing: its routes keep running and health is DEGRADED naming it; a file
+     * is deleted only when the directory was read and the file was not in it.
+     */
     synchronized void scan() {
         if (closed) {
             return;
         }
-        Map<String, String> current = readDirectory();
+        Map<String, String> current;
+        try {
+            current = readDirectory();
+        } catch (IOException e) {
+            if (directoryError == null) {
+                LOG.error("Routes: {}. The routes loaded from it keep running; nothing is reloaded until it is back",
+                        e.getMessage());
+            }
+            directoryError = e.getMessage();
+            return;
+        }
+        if (directoryError != null) {
+            LOG.info("Routes: {} can be read again", directory);
+            directoryError = null;
+        }
         for (String gone : new ArrayList<>(seenHashes.keySet())) {
             if (!current.containsKey(gone)) {
                 remove(gone);
@@ -137,10 +157,11 @@ public class RouteFileReloader implements AutoCloseable {
         }
     }
 
-    private Map<String, String> readDirectory() {
+    private Map<String, String> readDirectory() throws IOException {
         Map<String, String> files = new TreeMap<>(); // sorted: routes/_config/ loads before the routes using it
         if (!Files.isDirectory(directory)) {
-            return files;
+            throw new IOException("routes directory " + directory + " (hub.routes.directory, HUB_ROUTES_DIR) "
+                    + "does not exist or is not a directory");
         }
         try (Stream<Path> paths = Files.walk(directory)) {
             for (Path path : (Iterable<Path>) paths::iterator) {
@@ -154,8 +175,11 @@ public class RouteFileReloader implements AutoCloseable {
                     }
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read routes directory " + directory, e);
+        } catch (IOException | UncheckedIOException e) {
+            // Files.walk reports trouble met while walking (a folder gone or unreadable) unchecked
+            Throwable cause = e instanceof UncheckedIOException unchecked ? unchecked.getCause() : e;
+            throw new IOException("routes directory " + directory + " (hub.routes.directory, HUB_ROUTES_DIR) "
+                    + "cannot be read: " + cause, cause);
         }
         return files;
     }
@@ -171,12 +195,15 @@ public class RouteFileReloader implements AutoCloseable {
         try {
             parsed = parse(resource);
             checkIds(file, parsed);
+            RouteFileRules.check(camelContext, parsed.routes());
+            RouteFileRules.nameKameletRoutes(parsed.routes());
         } catch (Exception e) {
             reject(file, e, null);
             return false;
         }
         List<String> previous = runningRoutes(file);
         removeRoutes(file, previous);
+        Set<String> before = routeIdsInContext();
         try {
             List<String> ids = add(file, parsed);
             lastGoodContent.put(file, content);
@@ -184,7 +211,7 @@ public class RouteFileReloader implements AutoCloseable {
             LOG.info("Routes: {} {} ({} routes: {})", previous.isEmpty() ? "loaded" : "reloaded", file, ids.size(), ids);
             return parsed.hasRouteConfigurations();
         } catch (Exception e) {
-            removeRoutes(file, addedSince(previous, file));
+            removeRoutes(file, addedSince(before));
             List<String> restored = restoreLastGood(file);
             reject(file, e, parsed.lineOf(e), restored);
             return false;
@@ -247,12 +274,14 @@ public class RouteFileReloader implements AutoCloseable {
         }
         List<String> added = new ArrayList<>(routeIdsInContext());
         added.removeAll(before);
-        // the OpenAPI route (rest-api:) is created by whichever file first declares REST; it belongs to no file
-        added.removeIf(id -> {
-            Route route = camelContext.getRoute(id);
-            return route != null && route.getEndpoint().getEndpointUri().startsWith("rest-api:");
-        });
+        added.removeIf(this::isOpenApiRoute);
         return added;
+    }
+
+    /** The OpenAPI route (rest-api:) is created by whichever file first declares REST; it belongs to no file. */
+    private boolean isOpenApiRoute(String id) {
+        Route route = camelContext.getRoute(id);
+        return route != null && route.getEndpoint().getEndpointUri().startsWith("rest-api:");
     }
 
     private List<String> restoreLastGood(String file) {
@@ -288,14 +317,15 @@ public class RouteFileReloader implements AutoCloseable {
         return state == null ? List.of() : state.routeIds();
     }
 
-    private List<String> addedSince(List<String> previous, String file) {
-        // routes the failed attempt left behind: everything in the context that no file owns
-        Set<String> owned = new LinkedHashSet<>();
-        states.values().forEach(s -> owned.addAll(s.routeIds()));
-        owned.removeAll(previous);
-        List<String> orphans = new ArrayList<>(routeIdsInContext());
-        orphans.removeAll(owned);
-        return orphans;
+    /**
+     * Routes a failed attempt left behind: those that were not in the context before it (the file's own and their
+     * Kamelets' routes). Routes that no file owns, such as the OpenAPI route or routes added in Java, stay.
+     */
+    private List<String> addedSince(Set<String> before) {
+        List<String> added = new ArrayList<>(routeIdsInContext());
+        added.removeAll(before);
+        added.removeIf(this::isOpenApiRoute);
+        return added;
     }
 
     private void removeRoutes(String file, Collection<String> routeIds) {
@@ -377,6 +407,16 @@ public class RouteFileReloader implements AutoCloseable {
             }
         }
         return line;
+    }
+
+    /** Why the routes directory could not be read at the last scan, or null when it could. */
+    public String directoryError() {
+        return directoryError;
+    }
+
+    /** The routes directory, absolute. */
+    public Path directory() {
+        return directory;
     }
 
     /** Current state of every route file, by path. */

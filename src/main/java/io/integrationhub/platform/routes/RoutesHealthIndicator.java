@@ -9,7 +9,7 @@ import org.springframework.boot.actuate.health.Status;
 /**
  * {@code routes} in /actuator/health. OUT_OF_SERVICE (HTTP 503) until the route files found at start-up are loaded:
  * the web server answers before that, but the REST operations and platform-http routes do not exist yet. A
- * rejected route file makes it DEGRADED (HTTP 200, see
+ * rejected route file, or a routes directory that is missing or unreadable, makes it DEGRADED (HTTP 200, see
  * {@code management.endpoint.health.status}): the previous version still serves, so restarting the hub would not
  * help, but an operator should see which file is broken and why.
  */
@@ -44,7 +44,12 @@ class RoutesHealthIndicator extends AbstractHealthIndicator {
                 loaded++;
             }
         }
-        builder.status(broken.isEmpty() ? Status.UP : DEGRADED).withDetail("loadedFiles", loaded);
+        String directoryError = reloader.directoryError();
+        builder.status(broken.isEmpty() && directoryError == null ? Status.UP : DEGRADED).withDetail("loadedFiles", loaded);
+        if (directoryError != null) {
+            // the routes loaded from it keep running; nothing is reloaded until it can be read again
+            builder.withDetail("directory", reloader.directory().toString()).withDetail("directoryError", directoryError);
+        }
         if (!broken.isEmpty()) {
             builder.withDetail("brokenFiles", broken);
         }

@@ -34,9 +34,11 @@ public class ApiRequestBodyFilter extends OncePerRequestFilter {
     private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH");
 
     private final long maxBodySize;
+    private final ProblemResponses problems;
 
-    public ApiRequestBodyFilter(long maxBodySize) {
+    public ApiRequestBodyFilter(long maxBodySize, ProblemResponses problems) {
         this.maxBodySize = maxBodySize;
+        this.problems = problems;
     }
 
     /** POST, PUT or PATCH: the requests that carry a body to check (and an Idempotency-Key to honour). */
@@ -68,7 +70,7 @@ public class ApiRequestBodyFilter extends OncePerRequestFilter {
             return;
         }
         if (body.length > 0 && !isJson(request.getContentType())) {
-            ProblemResponses.write(response, HttpStatus.UNSUPPORTED_MEDIA_TYPE, "the request body must be JSON "
+            problems.write(response, HttpStatus.UNSUPPORTED_MEDIA_TYPE, "the request body must be JSON "
                     + "(Content-Type: application/json), not " + (request.getContentType() == null ? "untyped"
                     : request.getContentType()));
             return;
@@ -92,7 +94,7 @@ public class ApiRequestBodyFilter extends OncePerRequestFilter {
     private void tooLarge(HttpServletResponse response) throws IOException {
         // the client may still be sending: close the connection rather than read the rest
         response.setHeader("Connection", "close");
-        ProblemResponses.write(response, HttpStatus.PAYLOAD_TOO_LARGE,
+        problems.write(response, HttpStatus.PAYLOAD_TOO_LARGE,
                 "the request body is larger than " + maxBodySize + " bytes (hub.api.max-body-size)");
     }
 

@@ -1,28 +1,35 @@
 package io.integrationhub.platform.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
-import org.springframework.http.converter.json.ProblemDetailJacksonMixin;
 
 /**
  * RFC 9457 problem+json answers, one shape for the whole API: from servlet filters (where no controller advice
- * reaches) and from routes (the rest-problem-errors route configuration calls {@link #toExchange}). Rendered by
- * Jackson, so any detail text (an exception message with quotes, say) stays valid JSON.
+ * reaches) and from routes (the rest-problem-errors route configuration calls {@link #fromCaughtException}).
+ * Rendered by the application's ObjectMapper, which Spring Boot gives Spring MVC's {@code ProblemDetail} mix-in, so
+ * any detail text (an exception message with quotes, say) stays valid JSON and the shape is Spring MVC's own.
  */
-public final class ProblemResponses {
+public class ProblemResponses {
 
-    /** Spring's own problem shape, rendered as Spring MVC renders it (the same mix-in), plus correlationId. */
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .addMixIn(ProblemDetail.class, ProblemDetailJacksonMixin.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ProblemResponses.class);
 
-    private ProblemResponses() {}
+    private final ObjectMapper json;
+
+    public ProblemResponses(ObjectMapper json) {
+        this.json = json;
+    }
 
     public static ProblemDetail problem(HttpStatus status, String detail, String correlationId) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
@@ -32,26 +39,30 @@ public final class ProblemResponses {
         return problem;
     }
 
-    public static void write(HttpServletResponse response, HttpStatus status, String detail) throws IOException {
+    public void write(HttpServletResponse response, HttpStatus status, String detail) throws IOException {
         response.setStatus(status.value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        JSON.writeValue(response.getOutputStream(), problem(status, detail, MDC.get(CorrelationIdFilter.MDC_KEY)));
+        json.writeValue(response.getOutputStream(), problem(status, detail, MDC.get(CorrelationIdFilter.MDC_KEY)));
     }
 
     /**
-     * The answer of a route's onException: a 4xx carries the message of the caught exception (which the hub wrote
-     * for the caller), a 5xx only the correlation id (no internals). Route YAML: {@code bean: {beanType:
-     * io.integrationhub.platform.web.ProblemResponses, method: "fromCaughtException(${exchange}, 400)"}}.
+     * The answer of a route's onException. A 4xx carries the message of the caught exception, which the hub wrote
+     * for the caller ({@link InvalidRequestException}, {@link ForeignTenantException}) or Jackson wrote about the
+     * request body; a 5xx only the correlation id, and the exception is logged with its stack under that id. Route
+     * YAML: {@code bean: {ref: problemResponses, method: "fromCaughtException(${exchange}, 400)"}}.
      */
-    public static void fromCaughtException(Exchange exchange, int status) throws JsonProcessingException {
+    public void fromCaughtException(Exchange exchange, int status) throws JsonProcessingException {
         Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String correlationId = exchange.getMessage().getHeader(CorrelationIdFilter.MDC_KEY, String.class);
         String detail;
         if (status >= 500) {
+            LOG.error("request failed in route {} (correlation id {})", exchange.getProperty(Exchange.FAILURE_ROUTE_ID,
+                    exchange.getFromRouteId(), String.class), correlationId, caught);
             detail = "the request failed inside the hub; quote correlation id " + correlationId + " to an operator";
-        } else if (caught instanceof JsonProcessingException json) {
+        } else if (caught instanceof StreamReadException || caught instanceof StreamConstraintsException
+                || caught instanceof MismatchedInputException) {
             // Jackson's own words name the field or position; its source excerpt is left out
-            detail = "request body is not valid JSON: " + json.getOriginalMessage();
+            detail = "request body is not valid JSON: " + ((JsonProcessingException) caught).getOriginalMessage();
         } else {
             detail = caught == null || caught.getMessage() == null ? "the request was refused" : caught.getMessage();
         }
@@ -62,7 +73,7 @@ public final class ProblemResponses {
      * Turns the exchange into a problem answer: status code, content type, body; every other header is dropped so
      * no request header echoes back.
      */
-    public static void toExchange(Exchange exchange, int status, String detail) throws JsonProcessingException {
+    public void toExchange(Exchange exchange, int status, String detail) throws JsonProcessingException {
         String correlationId = exchange.getMessage().getHeader(CorrelationIdFilter.MDC_KEY, String.class);
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
@@ -70,6 +81,6 @@ public final class ProblemResponses {
         if (correlationId != null) {
             exchange.getMessage().setHeader(CorrelationIdFilter.MDC_KEY, correlationId);
         }
-        exchange.getMessage().setBody(JSON.writeValueAsString(problem(HttpStatus.valueOf(status), detail, correlationId)));
+        exchange.getMessage().setBody(json.writeValueAsString(problem(HttpStatus.valueOf(status), detail, correlationId)));
     }
 }

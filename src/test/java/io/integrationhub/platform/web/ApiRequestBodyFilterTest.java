@@ -15,7 +15,7 @@ import org.springframework.mock.web.MockHttpServletResponse;
 /** What the handler reads after the body filter: the same bytes as a stream, and as text in the declared charset. */
 class ApiRequestBodyFilterTest {
 
-    private final ApiRequestBodyFilter filter = new ApiRequestBodyFilter(64);
+    private final ApiRequestBodyFilter filter = new ApiRequestBodyFilter(64, new ProblemResponses(new com.fasterxml.jackson.databind.ObjectMapper()));
 
     @Test
     void theHandlerReadsTheBodyAsBytesAndAsTextInItsCharset() throws Exception {

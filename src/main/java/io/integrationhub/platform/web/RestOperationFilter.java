@@ -1,4 +1,4 @@
-package io.integrationhub.security;
+package io.integrationhub.platform.web;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -12,20 +12,25 @@ import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import io.integrationhub.platform.web.ProblemResponses;
+import java.util.Set;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * After authentication: finds the REST operation a request reaches and checks the capability it declares.
- * An operation that declares none is refused (fail closed), so no endpoint can be added without one. Then hands
- * the caller to the route as headers (see {@link CallerHeaders}).
+ * After authentication, before authorization: finds the REST operation an /api request reaches, so the
+ * authorization manager can check the capability it declares and later filters (Idempotency-Key) know the
+ * operation and the caller. Fail closed: an authenticated request that reaches no declared REST operation answers
+ * 404 problem+json (405 with {@code Allow} when the path exists for other methods) and runs nothing, however a
+ * route file declared an HTTP endpoint; only the chain's open paths (the OpenAPI document, the dev token) pass
+ * without an operation. Then hands the caller to the route as headers (see {@link CallerHeaders}).
  */
-public class CapabilityFilter extends OncePerRequestFilter {
+public class RestOperationFilter extends OncePerRequestFilter {
 
-    private static final String OPERATION = CapabilityFilter.class.getName() + ".operation";
-    private static final String CALLER = CapabilityFilter.class.getName() + ".caller";
+    private static final String OPERATION = RestOperationFilter.class.getName() + ".operation";
+    private static final String CALLER = RestOperationFilter.class.getName() + ".caller";
 
     /** The REST operation a request that passed this filter reaches, or null (not one of ours, or not /api). */
     public static RestOperations.Operation operationOf(HttpServletRequest request) {
@@ -38,37 +43,39 @@ public class CapabilityFilter extends OncePerRequestFilter {
     }
 
     private final RestOperations operations;
-    private final CapabilityService capabilities;
+    private final RequestMatcher openPaths;
+    private final ProblemResponses problems;
 
-    public CapabilityFilter(RestOperations operations, CapabilityService capabilities) {
+    public RestOperationFilter(RestOperations operations, RequestMatcher openPaths, ProblemResponses problems) {
         this.operations = operations;
-        this.capabilities = capabilities;
+        this.openPaths = openPaths;
+        this.problems = problems;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         HubPrincipal principal = HubPrincipal.from(SecurityContextHolder.getContext().getAuthentication());
-        String path = request.getRequestURI().substring(request.getContextPath().length());
-        if (principal == null || !path.startsWith("/api/")) {
+        if (principal == null || openPaths.matches(request)) {
+            // no caller: authorization refuses it with 401; an open path needs no operation
             chain.doFilter(request, response);
             return;
         }
-        RestOperations.Operation operation = operations.match(request.getMethod(), path.substring("/api".length()));
-        if (operation != null) {
-            if (operation.capabilities().isEmpty()) {
-                ProblemResponses.write(response, HttpStatus.FORBIDDEN,
-                        "operation " + operation.method() + " " + operation.path() + " declares no capability");
-                return;
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        String apiPath = path.startsWith(ApiSecurityConfiguration.API_PATH + "/")
+                ? path.substring(ApiSecurityConfiguration.API_PATH.length()) : "/";
+        RestOperations.Operation operation = operations.match(request.getMethod(), apiPath);
+        if (operation == null) {
+            Set<String> methods = operations.methodsAt(apiPath);
+            if (methods.isEmpty()) {
+                problems.write(response, HttpStatus.NOT_FOUND, "no REST operation " + request.getMethod() + " " + path);
+            } else {
+                response.setHeader(HttpHeaders.ALLOW, String.join(", ", methods));
+                problems.write(response, HttpStatus.METHOD_NOT_ALLOWED,
+                        request.getMethod() + " is not an operation of " + path + "; it has " + methods);
             }
-            for (String capability : operation.capabilities()) {
-                if (!capabilities.has(principal, capability)) {
-                    ProblemResponses.write(response, HttpStatus.FORBIDDEN, "Missing capability: " + capability);
-                    return;
-                }
-            }
+            return;
         }
-        // operation == null: not a REST operation of ours, Camel or Spring MVC answers 404/405
         request.setAttribute(OPERATION, operation);
         request.setAttribute(CALLER, principal);
         chain.doFilter(new CallerHeaders(request, principal), response);

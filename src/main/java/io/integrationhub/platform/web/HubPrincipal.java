@@ -1,4 +1,4 @@
-package io.integrationhub.security;
+package io.integrationhub.platform.web;
 
 import java.util.List;
 import org.springframework.security.core.Authentication;

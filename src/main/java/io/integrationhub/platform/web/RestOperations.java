@@ -1,4 +1,4 @@
-package io.integrationhub.security;
+package io.integrationhub.platform.web;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -116,6 +116,18 @@ public class RestOperations {
             }
         }
         return null;
+    }
+
+    /** HTTP methods of the operations whose path matches {@code path} (without /api); empty when none does. */
+    public java.util.Set<String> methodsAt(String path) {
+        PathContainer container = PathContainer.parsePath(path);
+        java.util.Set<String> methods = new java.util.TreeSet<>();
+        for (Operation operation : current().operations()) {
+            if (operation.pattern().matches(container)) {
+                methods.add(operation.method());
+            }
+        }
+        return methods;
     }
 
     private static String join(String base, String path) {

@@ -1,4 +1,4 @@
-package io.integrationhub.security;
+package io.integrationhub.platform.web;
 
 /**
  * A request named a resource of another tenant. Answered 403 (rest-problem-errors), never 404 and never with the
