@@ -29,7 +29,8 @@ RUN apt-get update \
 RUN groupadd --system hub \
  && useradd --system --gid hub --home-dir /app --no-create-home --shell /usr/sbin/nologin hub
 
-# Spring Boot reads ./config/application.yaml; routes/ and kamelets/ are read from the working directory
+# Spring Boot reads ./config/application.yaml; routes/ and kamelets/ are read from the working directory (baked in
+# here; docker-compose.yml mounts the project's folders over them, so edits are live)
 WORKDIR /app
 COPY --from=build /build/hub.jar /app/hub.jar
 COPY config/ /app/config/
