@@ -117,7 +117,8 @@ public class DeadLetters {
             claimed.forEach(e -> found.add(e.eventId()));
             eventIds.stream().filter(id -> !found.contains(id)).forEach(notFound::add);
         }
-        List<Entry> unsent = new ArrayList<>();
+        // what is not confirmed sent by the end goes back, also when reading Kafka or a send fails half-way
+        List<Entry> unsent = new ArrayList<>(claimed);
         try {
             Map<TopicPartition, Map<Long, ConsumerRecord<String, byte[]>>> records = fetch(topic, claimed);
             List<Entry> sending = new ArrayList<>();
@@ -127,13 +128,11 @@ public class DeadLetters {
                         .getOrDefault(new TopicPartition(topic, entry.partition()), Map.of()).get(entry.offset());
                 if (record == null) {
                     notFound.add(entry.eventId() == null ? entry.partition() + "/" + entry.offset() : entry.eventId());
-                    unsent.add(entry);
                     continue;
                 }
                 sending.add(entry);
                 sends.add(producer.send(replayRecord(topic, entry, record)));
             }
-            unsent.addAll(sending);
             for (int i = 0; i < sends.size(); i++) {
                 sends.get(i).get(30, TimeUnit.SECONDS);
                 unsent.remove(sending.get(i));
@@ -220,12 +219,22 @@ public class DeadLetters {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, "hub-dead-letter-replay-" + UUID.randomUUID(),
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                // an offset Kafka has already deleted (retention) starts the read at the oldest record left
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
             consumer.assign(from.keySet());
             from.forEach(consumer::seek);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             Set<TopicPartition> done = new HashSet<>();
+            // read no further than each partition's end: an indexed offset past it has no record to find
+            consumer.endOffsets(from.keySet(), Duration.ofSeconds(10)).forEach((tp, end) -> {
+                until.merge(tp, end - 1, Math::min);
+                if (until.get(tp) < from.get(tp)) {
+                    done.add(tp);
+                    consumer.pause(List.of(tp));
+                }
+            });
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (done.size() < from.size() && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     TopicPartition tp = new TopicPartition(record.topic(), record.partition());

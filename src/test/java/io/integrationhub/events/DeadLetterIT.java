@@ -105,6 +105,26 @@ class DeadLetterIT extends HubIntegrationTest {
                 "Idempotency-Key", "replay-c-" + run).body()).at("/replayed").asInt()).isZero();
     }
 
+    @Test
+    void aDeadLetterWhoseRecordIsGoneFromKafkaIsReportedNotFoundAndStaysListed() throws Exception {
+        deadLetter("kept-" + run);
+        await().atMost(Duration.ofSeconds(30)).until(() -> indexed() == 1);
+        // an index row whose record Kafka no longer has (as after the topic's retention)
+        jdbc.update("INSERT INTO dead_letter (topic, kafka_partition, kafka_offset, event_id, source_topic) "
+                + "SELECT topic, kafka_partition, kafka_offset + 1000, 'gone-' || ?, source_topic FROM dead_letter WHERE topic = ?",
+                run, dlq);
+
+        JsonNode report = json.readTree(api().post("/api/v1/admin/dead-letters/" + dlq + "/replay", "{}",
+                TestTokens.admin(), "Idempotency-Key", "replay-gone-" + run).body());
+
+        assertThat(report.at("/replayed").asInt()).isEqualTo(1);
+        assertThat(report.at("/notFound")).hasSize(1);
+        assertThat(report.at("/notFound/0").asText()).isEqualTo("gone-" + run);
+        JsonNode listed = json.readTree(api().get("/api/v1/admin/dead-letters/" + dlq, TestTokens.admin()).body());
+        assertThat(listed.at("/total").asLong()).as("given back: still waiting for a replay").isEqualTo(1);
+        assertThat(listed.at("/items/0/eventId").asText()).isEqualTo("gone-" + run);
+    }
+
     /** A record on the dead-letter topic as the backbone writes it (no tenant: the system tenant's). */
     private void deadLetter(String eventId) throws Exception {
         TestKafka.send(dlq, "key-" + eventId, "{\"id\":\"" + eventId + "\"}", Map.of("event_id", eventId,
