@@ -1,6 +1,7 @@
 package io.integrationhub;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 import org.springframework.modulith.core.ApplicationModule;
@@ -18,6 +19,16 @@ class ModularityTests {
     @Test
     void modulesHaveNoCyclesAndUseOnlyEachOthersPublicTypes() {
         modules.verify();
+    }
+
+    /** The check itself can fail: two fixture modules that use each other are a cycle it reports. */
+    @Test
+    void aCycleBetweenTwoModulesIsReported() {
+        // the fixture lives in the test classes, which the default import leaves out
+        ApplicationModules cyclic = ApplicationModules.of("io.integrationhub.modularityfixture", location -> true);
+
+        assertThatThrownBy(cyclic::verify).hasMessageContaining("Cycle detected")
+                .hasMessageContaining("alpha").hasMessageContaining("beta");
     }
 
     @Test
