@@ -20,6 +20,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -164,7 +167,9 @@ class ApiSecurityIT extends HubIntegrationTest {
     }
 
     @Test
-    void anInvalidRequestIs400WithItsMessageWhileAnyOtherExceptionIs500NamingNoInternals() throws Exception {
+    @ExtendWith(OutputCaptureExtension.class)
+    void anInvalidRequestIs400WithItsMessageWhileAnyOtherExceptionIs500NamingNoInternals(CapturedOutput output)
+            throws Exception {
         Path file = TestRoutes.directory().resolve("test-error-probe.camel.yaml");
         Files.writeString(file, ERROR_PROBE);
         try {
@@ -181,6 +186,11 @@ class ApiSecurityIT extends HubIntegrationTest {
             assertThat(problem.at("/detail").asText()).doesNotContain("internal detail")
                     .contains(problem.at("/correlationId").asText());
             assertThat(library.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            // the operator finds the cause under the correlation id the caller was given
+            await().atMost(Duration.ofSeconds(5)).until(() -> output.getOut().contains(
+                    "(correlation id " + problem.at("/correlationId").asText() + ")"));
+            assertThat(output.getOut()).contains("java.lang.IllegalArgumentException: internal detail of a library")
+                    .contains("\tat org.apache.camel.");
         } finally {
             Files.deleteIfExists(file);
             await().atMost(Duration.ofSeconds(20)).until(() -> operations.match("GET", "/v1/test/error-probe/invalid") == null);

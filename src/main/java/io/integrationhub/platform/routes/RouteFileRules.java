@@ -1,5 +1,6 @@
 package io.integrationhub.platform.routes;
 
+import io.integrationhub.platform.web.ApiSecurityConfiguration;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
@@ -27,7 +28,8 @@ final class RouteFileRules {
     /** Camel components whose consumers serve HTTP requests. */
     private static final Set<String> HTTP_CONSUMERS = Set.of("platform-http", "rest", "servlet", "jetty", "undertow",
             "netty-http", "vertx-http", "knative", "webhook");
-    private static final String API_PATH = "/api";
+    /** the one definition of where the REST API lives: the path the /api security chain guards */
+    private static final String API_PATH = ApiSecurityConfiguration.API_PATH;
     private static final String KAMELET = "kamelet:";
 
     private RouteFileRules() {}
