@@ -27,7 +27,8 @@ class ConfigValidationTest {
 
     @Test
     void aMissingConsolePasswordOutsideDevStopsStartUpNamingTheSetting(CapturedOutput output) {
-        assertThatThrownBy(() -> start("test", "--hub.console.password=")).isNotNull();
+        assertThatThrownBy(() -> start("test", "--hub.console.password=", "--hub.aaa.base-url=https://aaa.example.invalid",
+                "--hub.aaa.api-key=k")).isNotNull();
         assertThat(output).contains("APPLICATION FAILED TO START")
                 .contains("hub.console.password (HUB_CONSOLE_PASSWORD) must be set");
     }
@@ -42,6 +43,29 @@ class ConfigValidationTest {
     void aShortJwtSecretStopsStartUpNamingTheSetting(CapturedOutput output) {
         assertThatThrownBy(() -> start("dev,test", "--hub.security.jwt.secret=too-short")).isNotNull();
         assertThat(output).contains("hub.security.jwt.secret (HUB_JWT_SECRET) must be at least 32 bytes");
+    }
+
+    @Test
+    void aMissingAaaUrlOutsideDevStopsStartUpNamingTheVariable(CapturedOutput output) {
+        assertThatThrownBy(() -> start("test", "--hub.console.password=console-secret-123",
+                "--hub.security.jwt.secret=a-production-like-secret-of-more-than-32-bytes", "--hub.aaa.api-key=k"))
+                .isNotNull();
+        assertThat(output).contains("APPLICATION FAILED TO START")
+                .contains("hub.aaa.base-url (AAA_BASE_URL) must be set");
+    }
+
+    @Test
+    void aMissingAaaKeyOutsideDevStopsStartUpNamingTheVariable(CapturedOutput output) {
+        assertThatThrownBy(() -> start("test", "--hub.console.password=console-secret-123",
+                "--hub.security.jwt.secret=a-production-like-secret-of-more-than-32-bytes",
+                "--hub.aaa.base-url=https://aaa.example.invalid")).isNotNull();
+        assertThat(output).contains("hub.aaa.api-key (AAA_API_KEY) must be set");
+    }
+
+    @Test
+    void theBuiltInAaaSimulatorWithoutTheSimulatorsStopsStartUpNamingTheVariable(CapturedOutput output) {
+        assertThatThrownBy(() -> start("dev,test", "--hub.simulators.enabled=false")).isNotNull();
+        assertThat(output).contains("hub.aaa.base-url (AAA_BASE_URL) is 'built-in'");
     }
 
     private static void start(String profiles, String... args) {

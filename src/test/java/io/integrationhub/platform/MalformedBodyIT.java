@@ -31,7 +31,8 @@ class MalformedBodyIT extends HubIntegrationTest {
 
     /** Values for path parameters; {capability} names one the admin role already has, so a body-less PUT changes nothing. */
     private static final Map<String, String> PATH_VALUES = Map.of("topic", "corpus-dlq", "userId", "corpus-user",
-            "role", "admin", "capability", "admin:all");
+            "role", "admin", "capability", "admin:all", "id", "00000000-0000-4000-8000-00000000c0de",
+            "orgId", "org-corpus", "aaaOrgId", "org-corpus");
 
     /** Tables that are not business data: the Idempotency-Key record of a refused request is kept on purpose. */
     private static final Set<String> NOT_BUSINESS = Set.of("idempotency_keys");
@@ -74,7 +75,7 @@ class MalformedBodyIT extends HubIntegrationTest {
         }
         endpoints.add(new String[] {"POST", "/api/v1/dev/token"});
         assertThat(endpoints).extracting(e -> e[1]).contains("/api/v1/admin/capabilities/users/corpus-user",
-                "/api/v1/admin/dead-letters/corpus-dlq/replay");
+                "/api/v1/admin/dead-letters/corpus-dlq/replay", "/api/v1/fpos");
         Map<String, Long> before = rows(tenant);
 
         List<String> failures = new ArrayList<>();

@@ -31,6 +31,10 @@ public final class ApiClient {
         return client.send(write(method, path, body, token, headers), HttpResponse.BodyHandlers.ofString());
     }
 
+    public CompletableFuture<HttpResponse<String>> sendAsyncGet(String path, String token, String... headers) {
+        return client.sendAsync(request(path, token, headers).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     public CompletableFuture<HttpResponse<String>> postAsync(String path, String body, String token, String... headers) {
         return client.sendAsync(write("POST", path, body, token, headers), HttpResponse.BodyHandlers.ofString());
     }

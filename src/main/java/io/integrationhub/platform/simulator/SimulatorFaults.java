@@ -4,36 +4,63 @@ import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Run-time fault injection shared by the built-in simulators ({@code PUT /sim/.../faults}): an error rate, added
- * latency, a full outage. Keyed by simulator name ("aaa", "airtime", "data").
+ * latency, a full outage, chosen operations failing, a chosen status code; and the count of calls each operation
+ * received ({@code GET /sim/.../calls}). Keyed by simulator name ("aaa", "airtime", "data"). An operation is named
+ * by its simulator handler method (for AAA, the operationId of config/aaa-openapi.yaml).
  */
 public class SimulatorFaults {
 
     /** The voucher providers that have a simulator. */
-    public static final java.util.Set<String> PROVIDERS = java.util.Set.of("airtime", "data");
+    public static final Set<String> PROVIDERS = Set.of("airtime", "data");
 
     /**
+     * Every field is optional; absent means off.
+     *
      * @param errorRate share of calls answered 500, 0..1
      * @param latencyMs added to every call
      * @param outage every call answers 503
+     * @param failOperations these operations answer {@code statusCode}, or 500 without one
+     * @param statusCode the status of {@code failOperations}; with no {@code failOperations}, of every operation
+     * @param retryAfterSeconds sent as {@code Retry-After} on an injected 429 or 503
      */
     public record Faults(
             @DecimalMin("0.0") @DecimalMax("1.0") double errorRate,
             @Min(0) @Max(120_000) long latencyMs,
-            boolean outage) {
+            boolean outage,
+            List<String> failOperations,
+            @Min(400) @Max(599) Integer statusCode,
+            @Min(0) @Max(86_400) Integer retryAfterSeconds) {
 
-        public static final Faults NONE = new Faults(0, 0, false);
+        public static final Faults NONE = new Faults(0, 0, false, List.of(), null, null);
+
+        public Faults {
+            failOperations = failOperations == null ? List.of()
+                    : failOperations.stream().filter(Objects::nonNull).distinct().toList();
+        }
     }
 
-    /** What a call should do, decided before the simulator handles it. */
-    public enum Outcome { PROCEED, OUTAGE, ERROR }
+    /**
+     * A call the simulator does not handle: answered {@code status} instead.
+     *
+     * @param fault which fault decided it, in words for the problem detail
+     * @param retryAfterSeconds the {@code Retry-After} to send, or null
+     */
+    public record Injected(int status, String fault, Integer retryAfterSeconds) {}
 
     private final Map<String, Faults> bySimulator = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, LongAdder>> callsBySimulator = new ConcurrentHashMap<>();
 
     public Faults get(String simulator) {
         return bySimulator.getOrDefault(simulator, Faults.NONE);
@@ -47,18 +74,47 @@ public class SimulatorFaults {
         bySimulator.remove(simulator);
     }
 
-    /** Applies the latency, then decides the call's fate. */
-    public Outcome apply(String simulator) throws InterruptedException {
+    /** Applies the latency, then decides the call's fate: empty to let the simulator handle it. */
+    public Optional<Injected> apply(String simulator, String operation) throws InterruptedException {
         Faults faults = get(simulator);
         if (faults.latencyMs() > 0) {
             Thread.sleep(faults.latencyMs());
         }
         if (faults.outage()) {
-            return Outcome.OUTAGE;
+            return Optional.of(new Injected(503, "outage", faults.retryAfterSeconds()));
+        }
+        if (!faults.failOperations().isEmpty()) {
+            if (faults.failOperations().contains(operation)) {
+                return Optional.of(new Injected(statusOr500(faults), "failure of operation " + operation,
+                        faults.retryAfterSeconds()));
+            }
+        } else if (faults.statusCode() != null) {
+            return Optional.of(new Injected(faults.statusCode(), "status code", faults.retryAfterSeconds()));
         }
         if (faults.errorRate() > 0 && ThreadLocalRandom.current().nextDouble() < faults.errorRate()) {
-            return Outcome.ERROR;
+            return Optional.of(new Injected(500, "error", faults.retryAfterSeconds()));
         }
-        return Outcome.PROCEED;
+        return Optional.empty();
+    }
+
+    /** Counts one call of {@code operation}, whatever its outcome. */
+    public void count(String simulator, String operation) {
+        callsBySimulator.computeIfAbsent(simulator, s -> new ConcurrentHashMap<>())
+                .computeIfAbsent(operation, o -> new LongAdder()).increment();
+    }
+
+    /** Operation name → calls received since start or the last {@link #resetCalls}, by name. */
+    public Map<String, Long> calls(String simulator) {
+        Map<String, Long> calls = new TreeMap<>();
+        callsBySimulator.getOrDefault(simulator, Map.of()).forEach((operation, n) -> calls.put(operation, n.sum()));
+        return calls;
+    }
+
+    public void resetCalls(String simulator) {
+        callsBySimulator.remove(simulator);
+    }
+
+    private static int statusOr500(Faults faults) {
+        return faults.statusCode() == null ? 500 : faults.statusCode();
     }
 }

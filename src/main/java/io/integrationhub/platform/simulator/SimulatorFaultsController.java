@@ -1,8 +1,17 @@
 package io.integrationhub.platform.simulator;
 
 import jakarta.validation.Valid;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -11,16 +20,24 @@ import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
-/** The {@code /faults} resource of every simulator: GET shows, PUT sets, DELETE clears. */
+/**
+ * The operator resources of every simulator: {@code /faults} (GET shows, PUT sets, DELETE clears) and
+ * {@code /calls} (GET shows the calls each operation received, DELETE resets the counts).
+ */
 @RestController
 @ConditionalOnProperty(name = "hub.simulators.enabled", havingValue = "true")
 class SimulatorFaultsController {
 
     private final SimulatorFaults faults;
+    /** Spring MVC's mappings: the operations a simulator has are its handler methods. Looked up when needed. */
+    private final ObjectProvider<RequestMappingHandlerMapping> handlerMapping;
 
-    SimulatorFaultsController(SimulatorFaults faults) {
+    SimulatorFaultsController(SimulatorFaults faults,
+            @Qualifier("requestMappingHandlerMapping") ObjectProvider<RequestMappingHandlerMapping> handlerMapping) {
         this.faults = faults;
+        this.handlerMapping = handlerMapping;
     }
 
     @GetMapping({"/sim/aaa/faults", "/sim/providers/{provider}/faults"})
@@ -28,11 +45,22 @@ class SimulatorFaultsController {
         return faults.get(simulator(provider));
     }
 
+    /** Sets the faults; {@code failOperations} naming an operation the simulator does not have answers 400. */
     @PutMapping({"/sim/aaa/faults", "/sim/providers/{provider}/faults"})
-    SimulatorFaults.Faults set(@PathVariable(required = false) String provider,
+    ResponseEntity<?> set(@PathVariable(required = false) String provider,
             @Valid @RequestBody SimulatorFaults.Faults request) {
-        faults.set(simulator(provider), request);
-        return request;
+        String simulator = simulator(provider);
+        Set<String> known = operations(simulator);
+        List<String> unknown = request.failOperations().stream().filter(op -> !known.contains(op)).toList();
+        if (!unknown.isEmpty()) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "failOperations names "
+                    + "operations the " + simulator + " simulator does not have: " + unknown + "; it has " + known);
+            problem.setType(URI.create("urn:hub:simulator:unknown-operation"));
+            problem.setProperty("unknownOperations", unknown);
+            return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        }
+        faults.set(simulator, request);
+        return ResponseEntity.ok(request);
     }
 
     @DeleteMapping({"/sim/aaa/faults", "/sim/providers/{provider}/faults"})
@@ -41,9 +69,34 @@ class SimulatorFaultsController {
         return ResponseEntity.noContent().build();
     }
 
+    @GetMapping({"/sim/aaa/calls", "/sim/providers/{provider}/calls"})
+    Map<String, Long> calls(@PathVariable(required = false) String provider) {
+        return faults.calls(simulator(provider));
+    }
+
+    @DeleteMapping({"/sim/aaa/calls", "/sim/providers/{provider}/calls"})
+    ResponseEntity<Void> resetCalls(@PathVariable(required = false) String provider) {
+        faults.resetCalls(simulator(provider));
+        return ResponseEntity.noContent().build();
+    }
+
+    /** The names of the simulator's operations: its handler methods, these operator resources left out. */
+    private Set<String> operations(String simulator) {
+        String prefix = (SimulatorConfiguration.AAA.equals(simulator)
+                ? SimulatorConfiguration.AAA_PATH : SimulatorConfiguration.PROVIDER_PATH) + "/";
+        Set<String> names = new TreeSet<>();
+        handlerMapping.getObject().getHandlerMethods().forEach((mapping, method) -> {
+            if (method.getBeanType() != SimulatorFaultsController.class
+                    && mapping.getPatternValues().stream().anyMatch(pattern -> pattern.startsWith(prefix))) {
+                names.add(method.getMethod().getName());
+            }
+        });
+        return names;
+    }
+
     private static String simulator(String provider) {
         if (provider == null) {
-            return "aaa";
+            return SimulatorConfiguration.AAA;
         }
         if (!SimulatorFaults.PROVIDERS.contains(provider)) {
             throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no simulator for provider '" + provider + "'");

@@ -55,7 +55,10 @@ public class ProblemResponses {
         Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String correlationId = exchange.getMessage().getHeader(CorrelationIdFilter.MDC_KEY, String.class);
         String detail;
-        if (status >= 500) {
+        if (caught instanceof ApiProblemException problem) {
+            // written for the caller, whatever its status (a 503 says what cannot be reached)
+            detail = problem.getMessage();
+        } else if (status >= 500) {
             LOG.error("request failed in route {} (correlation id {})", exchange.getProperty(Exchange.FAILURE_ROUTE_ID,
                     exchange.getFromRouteId(), String.class), correlationId, caught);
             detail = "the request failed inside the hub; quote correlation id " + correlationId + " to an operator";
@@ -67,6 +70,18 @@ public class ProblemResponses {
             detail = caught == null || caught.getMessage() == null ? "the request was refused" : caught.getMessage();
         }
         toExchange(exchange, status, detail);
+    }
+
+    /**
+     * 503: a system the request needs cannot be reached now (after the retries, or its circuit breaker is open). The
+     * cause is logged as a warning under the correlation id; the caller is told to try again later.
+     */
+    public void unavailable(Exchange exchange, String system) throws JsonProcessingException {
+        Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String correlationId = exchange.getMessage().getHeader(CorrelationIdFilter.MDC_KEY, String.class);
+        LOG.warn("request needs {}, which cannot be reached (correlation id {}): {}", system, correlationId,
+                caught == null ? "unknown" : caught.getMessage());
+        toExchange(exchange, 503, system + " cannot be reached now; try again later");
     }
 
     /**

@@ -1,0 +1,41 @@
+package io.integrationhub.aaa;
+
+import org.springframework.core.env.Environment;
+
+/**
+ * AAA's base URL: {@code hub.aaa.base-url}, or with {@value AaaProperties#BUILT_IN} the simulator on the hub's own
+ * port, which is known only once the web server runs (a random port in tests), so it is read at call time.
+ */
+public class AaaEndpoint {
+
+    private final String configured;
+    private final Environment environment;
+
+    public AaaEndpoint(AaaProperties properties, boolean simulatorsEnabled, Environment environment) {
+        String url = properties.baseUrl().strip();
+        if (url.equals(AaaProperties.BUILT_IN) && !simulatorsEnabled) {
+            throw new IllegalStateException("hub.aaa.base-url (AAA_BASE_URL) is '" + AaaProperties.BUILT_IN
+                    + "', the built-in simulator, but the simulators are off (hub.simulators.enabled, "
+                    + "HUB_SIMULATORS_ENABLED): set AAA_BASE_URL to the AAA service's base URL");
+        }
+        if (!url.equals(AaaProperties.BUILT_IN) && !url.matches("https?://.+")) {
+            throw new IllegalStateException("hub.aaa.base-url (AAA_BASE_URL) must be an http:// or https:// URL, got '"
+                    + url + "'");
+        }
+        this.configured = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        this.environment = environment;
+    }
+
+    public String baseUrl() {
+        if (!configured.equals(AaaProperties.BUILT_IN)) {
+            return configured;
+        }
+        String port = environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"));
+        return "http://localhost:" + port + "/sim/aaa";
+    }
+
+    /** For logs and health: the URL without credentials or query. */
+    public String describe() {
+        return configured.equals(AaaProperties.BUILT_IN) ? "built-in simulator (/sim/aaa)" : configured.replaceAll("//[^/@]*@", "//").replaceAll("\\?.*", "");
+    }
+}

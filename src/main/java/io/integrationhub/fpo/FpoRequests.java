@@ -1,0 +1,154 @@
+package io.integrationhub.fpo;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.integrationhub.platform.web.InvalidRequestException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Reads FPO request bodies and parameters. Every problem is named by its field ({@code ceo.phone_number: ...}) and
+ * all of them are reported at once, before anything is written or AAA is called.
+ */
+class FpoRequests {
+
+    private static final Pattern E164 = Pattern.compile("^\\+[1-9][0-9]{6,14}$");
+    private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
+    private static final Set<String> FIELDS = Set.of("name", "registration_no", "description", "ceo", "metadata");
+    private static final Set<String> CEO_FIELDS = Set.of("phone_number", "first_name", "last_name", "email");
+
+    private final ObjectMapper json;
+
+    FpoRequests(ObjectMapper json) {
+        this.json = json;
+    }
+
+    NewFpo parseCreate(String body) {
+        JsonNode root = readObject(body);
+        List<String> problems = new ArrayList<>();
+        unknownFields(root, FIELDS, "", problems);
+        String name = text(root, "name", "name", 1, 200, true, problems);
+        String registrationNo = text(root, "registration_no", "registration_no", 1, 100, true, problems);
+        String description = text(root, "description", "description", 0, 2000, false, problems);
+        NewFpo.Ceo ceo = null;
+        JsonNode ceoNode = root.get("ceo");
+        if (ceoNode == null || ceoNode.isNull()) {
+            problems.add("ceo: is required (phone_number, first_name, last_name, email)");
+        } else if (!ceoNode.isObject()) {
+            problems.add("ceo: must be an object, got " + kind(ceoNode));
+        } else {
+            unknownFields(ceoNode, CEO_FIELDS, "ceo.", problems);
+            String phone = text(ceoNode, "phone_number", "ceo.phone_number", 1, 16, true, problems);
+            if (phone != null && !E164.matcher(phone).matches()) {
+                problems.add("ceo.phone_number: must be an E.164 phone number such as +254712345678, got '" + phone + "'");
+            }
+            String first = text(ceoNode, "first_name", "ceo.first_name", 1, 100, true, problems);
+            String last = text(ceoNode, "last_name", "ceo.last_name", 1, 100, true, problems);
+            String email = text(ceoNode, "email", "ceo.email", 3, 254, false, problems);
+            if (email != null && !EMAIL.matcher(email).matches()) {
+                problems.add("ceo.email: must be an e-mail address, got '" + email + "'");
+            }
+            ceo = new NewFpo.Ceo(phone, first, last, email);
+        }
+        Map<String, String> metadata = new LinkedHashMap<>();
+        JsonNode meta = root.get("metadata");
+        if (meta != null && !meta.isNull()) {
+            if (!meta.isObject()) {
+                problems.add("metadata: must be an object of strings, got " + kind(meta));
+            } else {
+                for (Iterator<Map.Entry<String, JsonNode>> it = meta.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> entry = it.next();
+                    if (!entry.getValue().isTextual()) {
+                        problems.add("metadata." + entry.getKey() + ": must be a string, got " + kind(entry.getValue()));
+                    } else {
+                        metadata.put(entry.getKey(), entry.getValue().asText());
+                    }
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidRequestException(String.join("; ", problems));
+        }
+        return new NewFpo(name, registrationNo, description, ceo, metadata);
+    }
+
+    static UUID id(String value) {
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new InvalidRequestException("id: must be a UUID, got '" + value + "'");
+        }
+    }
+
+    static int page(Object value, String field, int min, int max) {
+        try {
+            int n = Integer.parseInt(String.valueOf(value).strip());
+            if (n < min || n > max) {
+                throw new InvalidRequestException(field + ": must be " + min + ".." + max + ", got " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new InvalidRequestException(field + ": must be a whole number, got '" + value + "'");
+        }
+    }
+
+    private JsonNode readObject(String body) {
+        if (body == null || body.isBlank()) {
+            throw new InvalidRequestException("request body: a JSON object is required");
+        }
+        JsonNode root;
+        try {
+            root = json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new InvalidRequestException("request body is not valid JSON: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidRequestException("request body: must be a JSON object, got " + kind(root));
+        }
+        return root;
+    }
+
+    private static void unknownFields(JsonNode node, Set<String> known, String prefix, List<String> problems) {
+        node.fieldNames().forEachRemaining(f -> {
+            if (!known.contains(f)) {
+                problems.add(prefix + f + ": unknown field (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+            }
+        });
+    }
+
+    private static String text(JsonNode node, String name, String field, int min, int max, boolean required,
+            List<String> problems) {
+        JsonNode value = node.get(name);
+        if (value == null || value.isNull()) {
+            if (required) {
+                problems.add(field + ": is required");
+            }
+            return null;
+        }
+        if (!value.isTextual()) {
+            problems.add(field + ": must be a string, got " + kind(value));
+            return null;
+        }
+        String text = value.asText().strip();
+        if (required && text.isEmpty()) {
+            problems.add(field + ": must not be blank");
+            return null;
+        }
+        if (text.length() < min || text.length() > max) {
+            problems.add(field + ": must be " + min + ".." + max + " characters, got " + text.length());
+            return null;
+        }
+        return text.isEmpty() ? null : text;
+    }
+
+    private static String kind(JsonNode node) {
+        return node == null ? "nothing" : node.getNodeType().name().toLowerCase();
+    }
+}
