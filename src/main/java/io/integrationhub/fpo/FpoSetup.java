@@ -14,8 +14,9 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The steps of a setup run that YAML cannot say (routes/fpo/fpo-setup.camel.yaml makes the AAA calls): take the
- * FPO, record each component's outcome as it happens (an organization AAA made is never forgotten, even if the run
- * dies later), and end the run in the state it reached, with its event, in one transaction.
+ * FPO, record each component's outcome (the CEO user and the organization at once, so an organization AAA made is
+ * never forgotten even if the run dies later), and end the run in the state it reached, with its event, in one
+ * transaction.
  */
 public class FpoSetup {
 
@@ -123,8 +124,7 @@ public class FpoSetup {
         String message = caught == null ? "failed" : caught.getMessage();
         run.errors.put(component, message);
         ObjectNode outcome = SetupRun.outcome("failed", null);
-        run.progress.set(component, outcome);
-        store.saveProgress(run.fpo.id(), run.claim, component, outcome, null, null);
+        run.progress.set(component, outcome);   // saved with the run's end
         LOG.warn("FPO {} setup: {} failed: {}", run.fpo.id(), component, message);
     }
 
@@ -203,7 +203,11 @@ public class FpoSetup {
         } else if (component.equals(SetupRun.CEO_USER)) {
             run.ceoUserId = aaaId;
         }
-        if (!store.saveProgress(run.fpo.id(), run.claim, component, outcome,
+        // the ids AAA made are saved at once, so a run that dies later never loses them; the groups and the role
+        // are saved with the run's end (a run that dies redoes them: createGroup answers 409 with the existing
+        // group, assigning a permission or the role again changes nothing)
+        boolean saveNow = component.equals(SetupRun.ORGANIZATION) || component.equals(SetupRun.CEO_USER);
+        if (saveNow && !store.saveProgress(run.fpo.id(), run.claim, component, outcome,
                 component.equals(SetupRun.ORGANIZATION) ? aaaId : null,
                 component.equals(SetupRun.CEO_USER) ? aaaId : null)) {
             throw ApiProblemException.conflict("the setup of FPO " + run.fpo.id() + " was taken over by another run");
