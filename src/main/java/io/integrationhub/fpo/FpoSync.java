@@ -127,8 +127,8 @@ public class FpoSync {
 
     // ---- org health ----
 
-    /** {@code GET /api/v1/fpos/{id}/org-health}: the caller's FPO; false when it has no AAA organization to check. */
-    public boolean beginHealth(Exchange exchange, String tenant, String id) {
+    /** {@code GET /api/v1/fpos/{id}/org-health}: the caller's FPO as property {@code fpoChecked}. */
+    public void beginHealth(Exchange exchange, String tenant, String id) {
         Fpo fpo = lifecycle.owned(tenant, FpoRequests.id(id));
         exchange.setProperty("fpoChecked", fpo);
         Map<String, Object> health = new LinkedHashMap<>();
@@ -139,7 +139,6 @@ public class FpoSync {
         if (fpo.aaaOrgId() == null) {
             health.put("org_status", "NOT_CREATED");
         }
-        return fpo.aaaOrgId() != null;
     }
 
     @SuppressWarnings("unchecked")
@@ -197,8 +196,9 @@ public class FpoSync {
         return all;
     }
 
+    /** getOrganization's parameters for the FPO of property {@code fpoChecked} (the split's body, or org-health's). */
     public Map<String, Object> checkParameters(Exchange exchange) {
-        return Map.of("orgId", exchange.getMessage().getBody(Fpo.class).aaaOrgId());
+        return Map.of("orgId", exchange.getProperty("fpoChecked", Fpo.class).aaaOrgId());
     }
 
     /** AAA's organization for the FPO of property {@code fpoChecked}: a differing name or description is taken over. */

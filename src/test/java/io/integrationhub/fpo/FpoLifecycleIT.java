@@ -64,6 +64,26 @@ class FpoLifecycleIT extends HubIntegrationTest {
     }
 
     @Test
+    void orgHealthIsCheckedLiveInAaa() throws Exception {
+        JsonNode fpo = fpos.created();
+        String id = fpo.path("id").asText();
+
+        JsonNode health = FpoSupport.JSON.readTree(fpos.get("/api/v1/fpos/" + id + "/org-health").body());
+
+        assertThat(health.path("org_status").asText()).isEqualTo("ACTIVE");
+        assertThat(health.path("ceo_role_assigned").asBoolean()).isTrue();
+        assertThat(health.path("group_count").asInt()).isEqualTo(4);
+        assertThat(health.path("user_count").asInt()).isEqualTo(1);
+        assertThat(health.path("healthy").asBoolean()).isTrue();
+        assertThat(health.path("checked_at").asText()).isNotBlank();
+
+        fpos.deleteInAaa(fpo.path("aaa_org_id").asText());
+        JsonNode gone = FpoSupport.JSON.readTree(fpos.get("/api/v1/fpos/" + id + "/org-health").body());
+        assertThat(gone.path("org_status").asText()).isEqualTo("MISSING_IN_AAA");
+        assertThat(gone.path("healthy").asBoolean()).isFalse();
+    }
+
+    @Test
     void theCeoWhoExistsInAaaAlreadyIsFoundByPhoneNotCreatedAgain() throws Exception {
         String phone = FpoSupport.phone();
         fpos.create(FpoSupport.body("First", FpoSupport.registrationNo(), phone));
