@@ -216,19 +216,8 @@ public class FpoSync {
             store.markSynced(fpo);
             return;
         }
-        metrics.inconsistency("data_mismatch");
         long started = System.nanoTime();
-        transaction.executeWithoutResult(tx -> {
-            Fpo synced = FpoLifecycle.changed(store.syncFields(fpo, name, description, null), fpo);
-            if (synced.status() == FpoStatus.ORPHANED) {
-                synced = FpoLifecycle.changed(store.transition(synced, FpoStatus.ACTIVE), synced);
-            }
-            Map<String, Object> changes = new LinkedHashMap<>();
-            changes.put("previous_name", fpo.name());
-            changes.put("previous_description", fpo.description());
-            changes.put("source", "aaa");
-            events.append("fpo.synced", synced, changes);
-        });
+        takeOver(fpo, org);
         metrics.recovery("consistency", true, Duration.ofNanos(System.nanoTime() - started));
         report.repaired.incrementAndGet();
     }
@@ -345,7 +334,7 @@ public class FpoSync {
         String orgId = org.path("id").asText();
         Optional<Fpo> existing = store.findByOrg(orgId);
         if (existing.isPresent()) {
-            return existing.get();
+            return takeOver(existing.get(), org);
         }
         FpoStatus status = "INACTIVE".equals(org.path("status").asText()) ? FpoStatus.INACTIVE : FpoStatus.ACTIVE;
         return transaction.execute(tx -> store.insertSynced(UUID.randomUUID(), org.path("tenantId").asText(), orgId,
@@ -361,6 +350,29 @@ public class FpoSync {
                 .orElseGet(() -> store.findByOrg(orgId).orElseThrow(() -> ApiProblemException.conflict(
                         "the tenant has another FPO with registration number " + org.path("registrationNo").asText()
                                 + "; AAA organization " + orgId + " cannot be referenced beside it"))));
+    }
+
+    /** AAA's name and description over the local ones (and an ORPHANED FPO ACTIVE again), with {@code fpo.synced}. */
+    private Fpo takeOver(Fpo fpo, JsonNode org) {
+        String name = org.path("name").asText();
+        String description = org.path("description").isNull() ? null : org.path("description").asText(null);
+        if (Objects.equals(name, fpo.name()) && Objects.equals(description, fpo.description())
+                && fpo.status() != FpoStatus.ORPHANED) {
+            return store.markSynced(fpo).orElse(fpo);
+        }
+        metrics.inconsistency("data_mismatch");
+        return transaction.execute(tx -> {
+            Fpo synced = FpoLifecycle.changed(store.syncFields(fpo, name, description, null), fpo);
+            if (synced.status() == FpoStatus.ORPHANED) {
+                synced = FpoLifecycle.changed(store.transition(synced, FpoStatus.ACTIVE), synced);
+            }
+            Map<String, Object> changes = new LinkedHashMap<>();
+            changes.put("previous_name", fpo.name());
+            changes.put("previous_description", fpo.description());
+            changes.put("source", "aaa");
+            events.append("fpo.synced", synced, changes);
+            return synced;
+        });
     }
 
     private Fpo orphan(Fpo fpo, String how) {

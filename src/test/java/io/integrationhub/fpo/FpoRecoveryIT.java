@@ -188,6 +188,68 @@ class FpoRecoveryIT extends HubIntegrationTest {
     }
 
     @Test
+    void completeSetupFinishesAnFpoWhoseOrganizationExistsButWhoseSetupWasCutShort() throws Exception {
+        // AAA goes away after the organization was made: the groups answer 503
+        fpos.faults("{\"failOperations\": [\"createGroup\"], \"statusCode\": 503}");
+        JsonNode pending = fpos.created();
+        assertThat(pending.path("status").asText()).isEqualTo("PENDING_SETUP");
+        String orgId = pending.path("aaa_org_id").asText();
+        assertThat(orgId).startsWith("org-");
+        fpos.clearFaults();
+        fpos.resetCalls();
+
+        HttpResponse<String> completed = fpos.post("/api/v1/identity/fpo/" + orgId + "/complete-setup");
+
+        assertThat(completed.statusCode()).isEqualTo(200);
+        assertThat(FpoSupport.JSON.readTree(completed.body()).path("status").asText()).isEqualTo("ACTIVE");
+        assertThat(fpos.calls("createOrganization")).isZero();
+        // (the reconciliation job, every 3 s in the tests, may have finished it first: either way once)
+        int groupCalls = fpos.calls("createGroup");
+        assertThat(groupCalls).isLessThanOrEqualTo(4);
+        HttpResponse<String> again = fpos.post("/api/v1/identity/fpo/" + orgId + "/complete-setup");
+        assertThat(again.statusCode()).isEqualTo(200);
+        assertThat(fpos.calls("createGroup")).isEqualTo(groupCalls);   // ACTIVE: answered as it is
+        assertThat(fpos.post("/api/v1/identity/fpo/org-nobody-knows/complete-setup").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void verifyingAnFpoThatWaitsForItSetsItUpAndAVerifiedOneCannotBeVerifiedAgain() throws Exception {
+        String id = fpos.created().path("id").asText();
+        // fixture: an FPO that waits for verification (hub.fpo.verification-required is false in the tests)
+        jdbc.update("UPDATE fpos SET status = 'PENDING_VERIFICATION', aaa_org_id = NULL, ceo_user_id = NULL, "
+                + "setup_progress = '{}' WHERE id = ?::uuid", id);
+        fpos.resetCalls();
+
+        HttpResponse<String> verified = fpos.post("/api/v1/fpos/" + id + "/verify");
+
+        assertThat(verified.statusCode()).isEqualTo(200);
+        assertThat(FpoSupport.JSON.readTree(verified.body()).path("status").asText()).isEqualTo("ACTIVE");
+        assertThat(fpos.eventTypes(id)).endsWith("fpo.verified", "fpo.activated");
+        // the idempotency key derived from the FPO: AAA answers the organization it made the first time
+        assertThat(fpos.organizations()).hasSize(1);
+        HttpResponse<String> again = fpos.post("/api/v1/fpos/" + id + "/verify");
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(again.body()).contains("from ACTIVE to VERIFIED");
+    }
+
+    @Test
+    void aForcedSyncTakesAaasDataOverAndReportsAVanishedOrganizationAsOrphaned() throws Exception {
+        JsonNode fpo = fpos.created();
+        String orgId = fpo.path("aaa_org_id").asText();
+        fpos.renameInAaa(orgId, "Renamed Before Sync");
+
+        HttpResponse<String> synced = fpos.post("/api/v1/fpos/sync/" + orgId);
+
+        assertThat(synced.statusCode()).isEqualTo(200);
+        assertThat(FpoSupport.JSON.readTree(synced.body()).path("name").asText()).isEqualTo("Renamed Before Sync");
+        assertThat(fpos.eventTypes(fpo.path("id").asText())).endsWith("fpo.synced");
+
+        fpos.deleteInAaa(orgId);
+        HttpResponse<String> gone = fpos.post("/api/v1/fpos/sync/" + orgId);
+        assertThat(FpoSupport.JSON.readTree(gone.body()).path("status").asText()).isEqualTo("ORPHANED");
+    }
+
+    @Test
     void theBatchReconcileTakesInEveryFpoOrganizationOfTheTenantAndCountsWhatItDid() throws Exception {
         List<String> orgIds = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
