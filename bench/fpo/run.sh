@@ -9,7 +9,7 @@
 # Environment (all optional):
 #   WORKERS         concurrent callers in closed loop, per mode (default 8)
 #   SECONDS         length of one measurement (default 20)
-#   WARMUP_SECONDS  warm-up per mode and latency (default 8)
+#   WARMUP_SECONDS  warm-up per mode and latency (default 20: the JIT needs it, a first round after 8 s was half speed)
 #   ROUNDS          rounds per latency; each measures direct and hub, alternating which goes first (default 2)
 #   LATENCY_MS      the second AAA latency (default 20)
 #   BENCH_DB        database on the local PostgreSQL (default hub_bench)

@@ -10,6 +10,8 @@ public class AaaEndpoint {
 
     private final String configured;
     private final Environment environment;
+    /** The built-in simulator's URL once the web server's port is known (read once: it is asked on every call). */
+    private volatile String builtIn;
 
     public AaaEndpoint(AaaProperties properties, boolean simulatorsEnabled, Environment environment) {
         String url = properties.baseUrl().strip();
@@ -30,8 +32,16 @@ public class AaaEndpoint {
         if (!configured.equals(AaaProperties.BUILT_IN)) {
             return configured;
         }
-        String port = environment.getProperty("local.server.port", environment.getProperty("server.port", "8080"));
-        return "http://localhost:" + port + "/sim/aaa";
+        String url = builtIn;
+        if (url == null) {
+            String port = environment.getProperty("local.server.port");
+            if (port == null) {
+                // before the web server runs there is nothing to call; nothing is kept either
+                return "http://localhost:" + environment.getProperty("server.port", "8080") + "/sim/aaa";
+            }
+            url = builtIn = "http://localhost:" + port + "/sim/aaa";
+        }
+        return url;
     }
 
     /** For logs and health: the URL without credentials or query. */

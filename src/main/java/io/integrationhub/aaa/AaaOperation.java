@@ -50,10 +50,16 @@ public enum AaaOperation {
         return !method.equals("GET");
     }
 
+    private static final java.util.Map<String, AaaOperation> BY_NAME = java.util.Map.copyOf(
+            Arrays.stream(values()).collect(java.util.stream.Collectors.toMap(AaaOperation::name, o -> o)));
+
     /** The operation of that name; a wrong name in a route is a mistake in the route, named in the message. */
     public static AaaOperation named(String name) {
-        return Arrays.stream(values()).filter(o -> o.name().equals(name)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("aaa-action: unknown operation '" + name
-                        + "'; the AAA contract has " + Arrays.toString(values())));
+        AaaOperation operation = BY_NAME.get(name);
+        if (operation == null) {
+            throw new IllegalArgumentException("aaa-action: unknown operation '" + name + "'; the AAA contract has "
+                    + Arrays.toString(values()));
+        }
+        return operation;
     }
 }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.StringJoiner;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.http.common.HttpMethods;
 
 /**
  * The request/response mapping of the aaa-action Kamelet, the one way the hub calls AAA. The Kamelet's steps:
@@ -80,7 +81,8 @@ public class AaaOperations {
         }
         Message message = exchange.getMessage();
         message.removeHeaders("*");
-        message.setHeader(Exchange.HTTP_METHOD, op.method());
+        // the enum camel-http wants: as a string it goes through a type-converter lookup on every call
+        message.setHeader(Exchange.HTTP_METHOD, HttpMethods.valueOf(op.method()));
         message.setHeader(Exchange.HTTP_URI, endpoint.baseUrl() + path + (query.length() == 0 ? "" : "?" + query));
         message.setHeader("Accept", "application/json");
         message.setHeader("X-API-Key", properties.apiKey());

@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * same simulator in the same run. The difference is the hub's overhead. Measured at zero AAA latency and at
  * {@code LATENCY_MS} per AAA call, each mode in closed loop with {@code WORKERS} concurrent callers.
  *
- * <p>Arguments: base URL, API token. Environment: WORKERS (8), SECONDS (20), WARMUP_SECONDS (8), ROUNDS (2),
+ * <p>Arguments: base URL, API token. Environment: WORKERS (8), SECONDS (20), WARMUP_SECONDS (20), ROUNDS (2),
  * LATENCY_MS (20).
  */
 public final class FpoBenchmark {
@@ -61,7 +61,7 @@ public final class FpoBenchmark {
     public static void main(String[] args) throws Exception {
         int workers = env("WORKERS", 8);
         int seconds = env("SECONDS", 20);
-        int warmup = env("WARMUP_SECONDS", 8);
+        int warmup = env("WARMUP_SECONDS", 20);
         int rounds = env("ROUNDS", 2);
         int latency = env("LATENCY_MS", 20);
         FpoBenchmark bench = new FpoBenchmark(args[0], args[1]);
