@@ -30,7 +30,7 @@ class FpoConfiguration {
     @Bean
     FpoLifecycle fpoLifecycle(FpoStore fpoStore, FpoEvents fpoEvents, ObjectMapper json, FpoProperties properties,
             TransactionTemplate transaction) {
-        return new FpoLifecycle(fpoStore, fpoEvents, new FpoRequests(json), properties, transaction, json);
+        return new FpoLifecycle(fpoStore, fpoEvents, new FpoRequests(json), properties, transaction);
     }
 
     @Bean

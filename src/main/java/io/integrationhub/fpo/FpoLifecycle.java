@@ -1,9 +1,7 @@
 package io.integrationhub.fpo;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.integrationhub.platform.web.ApiProblemException;
 import io.integrationhub.platform.web.ForeignTenantException;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,16 +25,14 @@ public class FpoLifecycle {
     private final FpoRequests requests;
     private final FpoProperties properties;
     private final TransactionTemplate transaction;
-    private final ObjectMapper json;
 
     FpoLifecycle(FpoStore store, FpoEvents events, FpoRequests requests, FpoProperties properties,
-            TransactionTemplate transaction, ObjectMapper json) {
+            TransactionTemplate transaction) {
         this.store = store;
         this.events = events;
         this.requests = requests;
         this.properties = properties;
         this.transaction = transaction;
-        this.json = json;
     }
 
     /**
@@ -176,9 +172,5 @@ public class FpoLifecycle {
     private static String caller(Exchange exchange, String header) {
         String value = exchange.getMessage().getHeader(header, String.class);
         return value == null ? "" : value;
-    }
-
-    Instant now() {
-        return Instant.now();
     }
 }

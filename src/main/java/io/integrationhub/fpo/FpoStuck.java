@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -121,9 +120,5 @@ public class FpoStuck {
         thresholds.put(FpoStatus.PENDING_SETUP, properties.stuck().pendingSetup());
         thresholds.put(FpoStatus.SETUP_FAILED, properties.stuck().setupFailed());
         return thresholds;
-    }
-
-    static UUID id(String value) {
-        return UUID.fromString(value);
     }
 }
