@@ -252,7 +252,7 @@ class FpoRecoveryIT extends HubIntegrationTest {
     @Test
     void theBatchReconcileTakesInEveryFpoOrganizationOfTheTenantAndCountsWhatItDid() throws Exception {
         List<String> orgIds = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 12; i++) {
             orgIds.add(fpos.organizationInAaa("Listed FPO " + i));
         }
         fpos.created();   // one the hub made itself
@@ -260,12 +260,14 @@ class FpoRecoveryIT extends HubIntegrationTest {
         JsonNode first = FpoSupport.JSON.readTree(fpos.post("/api/v1/admin/fpo/reconcile").body());
         JsonNode again = FpoSupport.JSON.readTree(fpos.post("/api/v1/admin/fpo/reconcile").body());
 
-        assertThat(first.path("listed").asInt()).isEqualTo(4);
-        assertThat(first.path("synced").asInt()).isEqualTo(3);
+        assertThat(first.path("listed").asInt()).isEqualTo(13);
+        assertThat(first.path("synced").asInt()).isEqualTo(12);
         assertThat(first.path("already_present").asInt()).isEqualTo(1);
         assertThat(first.path("failed").asInt()).isZero();
+        // rate-limited to hub.fpo.reconcile.rate-per-second (10): twelve syncs cannot all fit in one second
+        assertThat(first.path("took_ms").asLong()).isGreaterThanOrEqualTo(1000);
         assertThat(again.path("synced").asInt()).isZero();
-        assertThat(again.path("already_present").asInt()).isEqualTo(4);
+        assertThat(again.path("already_present").asInt()).isEqualTo(13);
         for (String orgId : orgIds) {
             assertThat(jdbc.queryForObject("SELECT count(*) FROM fpos WHERE aaa_org_id = ?", Integer.class, orgId))
                     .isEqualTo(1);
