@@ -17,7 +17,8 @@ import org.apache.camel.http.common.HttpMethods;
 
 /**
  * The request/response mapping of the aaa-action Kamelet, the one way the hub calls AAA. The Kamelet's steps:
- * {@link #begin} (keeps the caller's headers and the call's parameters aside), inside the circuit breaker
+ * {@link #begin} (keeps the caller's headers and the call's parameters aside, starts the attempts), inside the
+ * retry loop and the circuit breaker
  * {@link #send} (the HTTP request: method, URL, API key, JSON body, and no header of the caller) and {@link #receive}
  * (the answer: the body as JSON, or the typed {@link AaaException}), then {@link #end} (the caller's headers back,
  * the answer as the body). Every call is timed per operation and outcome ({@code aaa_call_seconds}).
@@ -55,6 +56,7 @@ public class AaaOperations {
         }
         exchange.setProperty(PARAMETERS, parameters);
         exchange.setProperty(CALLER_HEADERS, new LinkedHashMap<>(exchange.getMessage().getHeaders()));
+        AaaRetries.begin(exchange);
     }
 
     /** Makes the HTTP request of one attempt from the kept parameters. */
@@ -136,9 +138,12 @@ public class AaaOperations {
         throw new AaaUnavailableException(operation, 0, null, cause == null ? null : cause.toString(), cause);
     }
 
-    /** The caller's headers back, plus {@link #STATUS}; the answer stays the body. */
-    @SuppressWarnings("unchecked")
-    public void end(Exchange exchange) {
+    /**
+     * After the attempts: the last failure goes to the caller (with its headers back), else the caller's headers
+     * back plus {@link #STATUS}, the answer staying the body.
+     */
+    public void end(Exchange exchange) throws Exception {
+        AaaRetries.end(exchange);
         restoreCallerHeaders(exchange);
     }
 

@@ -50,7 +50,7 @@ public class AaaRetries {
         }
     }
 
-    public void begin(Exchange exchange) {
+    static void begin(Exchange exchange) {
         exchange.setProperty(CALL, new Call());
     }
 
@@ -85,7 +85,7 @@ public class AaaRetries {
     }
 
     /** After the loop: the last failure goes to the caller, or nothing when an attempt succeeded. */
-    public void end(Exchange exchange) throws Exception {
+    static void end(Exchange exchange) throws Exception {
         Call call = call(exchange);
         if (call.failure != null) {
             exchange.setProperty(Exchange.EXCEPTION_CAUGHT, null);
