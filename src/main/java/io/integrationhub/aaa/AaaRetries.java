@@ -40,14 +40,6 @@ public class AaaRetries {
         public long getDelayMillis() {
             return delayMillis;
         }
-
-        public int getAttempts() {
-            return attempts;
-        }
-
-        Exception failure() {
-            return failure;
-        }
     }
 
     static void begin(Exchange exchange) {

@@ -208,10 +208,7 @@ public class FpoSync {
         remember(org);
         Report report = report(exchange);
         report.checked.incrementAndGet();
-        String name = org.path("name").asText();
-        String description = org.path("description").isNull() ? null : org.path("description").asText(null);
-        boolean statusMismatch = fpo.status() == FpoStatus.ORPHANED;
-        if (Objects.equals(name, fpo.name()) && Objects.equals(description, fpo.description()) && !statusMismatch) {
+        if (matches(fpo, org)) {
             report.consistent.incrementAndGet();
             store.markSynced(fpo);
             return;
@@ -339,8 +336,7 @@ public class FpoSync {
         FpoStatus status = "INACTIVE".equals(org.path("status").asText()) ? FpoStatus.INACTIVE : FpoStatus.ACTIVE;
         return transaction.execute(tx -> store.insertSynced(UUID.randomUUID(), org.path("tenantId").asText(), orgId,
                         org.path("name").asText(), org.path("registrationNo").asText(orgId),
-                        org.path("description").isNull() ? null : org.path("description").asText(null),
-                        org.path("metadata").isObject() ? org.path("metadata") : null, status)
+                        description(org), org.path("metadata").isObject() ? org.path("metadata") : null, status)
                 .map(fpo -> {
                     events.append("fpo.synced", fpo, Map.of("source", "aaa", "how", how));
                     metrics.inconsistency("missing_locally");
@@ -354,12 +350,11 @@ public class FpoSync {
 
     /** AAA's name and description over the local ones (and an ORPHANED FPO ACTIVE again), with {@code fpo.synced}. */
     private Fpo takeOver(Fpo fpo, JsonNode org) {
-        String name = org.path("name").asText();
-        String description = org.path("description").isNull() ? null : org.path("description").asText(null);
-        if (Objects.equals(name, fpo.name()) && Objects.equals(description, fpo.description())
-                && fpo.status() != FpoStatus.ORPHANED) {
+        if (matches(fpo, org)) {
             return store.markSynced(fpo).orElse(fpo);
         }
+        String name = org.path("name").asText();
+        String description = description(org);
         metrics.inconsistency("data_mismatch");
         return transaction.execute(tx -> {
             Fpo synced = FpoLifecycle.changed(store.syncFields(fpo, name, description, null), fpo);
@@ -373,6 +368,16 @@ public class FpoSync {
             events.append("fpo.synced", synced, changes);
             return synced;
         });
+    }
+
+    /** The FPO holds what AAA holds (name, description) and is not ORPHANED while AAA has its organization. */
+    private static boolean matches(Fpo fpo, JsonNode org) {
+        return Objects.equals(org.path("name").asText(), fpo.name()) && Objects.equals(description(org), fpo.description())
+                && fpo.status() != FpoStatus.ORPHANED;
+    }
+
+    private static String description(JsonNode org) {
+        return org.path("description").isNull() ? null : org.path("description").asText(null);
     }
 
     private Fpo orphan(Fpo fpo, String how) {

@@ -3,43 +3,19 @@ package io.integrationhub.fpo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.integrationhub.support.ApiClient;
-import io.integrationhub.support.HubIntegrationTest;
 import io.integrationhub.support.TestTokens;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Creating FPOs against the AAA simulator over real HTTP: the happy path, a component failing and its retry, the
  * attempts limit, registration numbers under a race, the state machine's refusals, tenants.
  */
-class FpoLifecycleIT extends HubIntegrationTest {
-
-    @Autowired JdbcTemplate jdbc;
-    @Autowired CircuitBreaker aaaCircuitBreaker;
-    private FpoSupport fpos;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        fpos = new FpoSupport(port, jdbc, "tenant-" + UUID.randomUUID());
-        fpos.clearFaults();
-        fpos.resetCalls();
-        aaaCircuitBreaker.reset();
-    }
-
-    @AfterEach
-    void clearFaults() throws Exception {
-        fpos.clearFaults();
-        aaaCircuitBreaker.reset();
-    }
+class FpoLifecycleIT extends FpoIntegrationTest {
 
     @Test
     void aNewFpoIsSetUpInAaaAndActiveWithItsEventsInTheOutbox() throws Exception {

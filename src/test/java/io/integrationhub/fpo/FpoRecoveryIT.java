@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.integrationhub.support.ApiClient;
-import io.integrationhub.support.HubIntegrationTest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,35 +16,16 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 import org.apache.camel.ProducerTemplate;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The recovery paths against the AAA simulator over real HTTP: an AAA outage healed by the scheduled
  * reconciliation, references missing on either side, the consistency check, stuck states, the batch reconcile.
  */
-class FpoRecoveryIT extends HubIntegrationTest {
+class FpoRecoveryIT extends FpoIntegrationTest {
 
-    @Autowired JdbcTemplate jdbc;
-    @Autowired CircuitBreaker aaaCircuitBreaker;
     @Autowired ProducerTemplate producer;
-    private FpoSupport fpos;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        fpos = new FpoSupport(port, jdbc, "tenant-" + UUID.randomUUID());
-        fpos.clearFaults();
-        aaaCircuitBreaker.reset();
-    }
-
-    @AfterEach
-    void clearFaults() throws Exception {
-        fpos.clearFaults();
-        aaaCircuitBreaker.reset();
-    }
 
     @Test
     void duringAnAaaOutageCreatesAreStoredPendingAndTheReconciliationJobHealsEachToOneOrganization() throws Exception {

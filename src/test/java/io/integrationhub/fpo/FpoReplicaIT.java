@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.integrationhub.support.ApiClient;
-import io.integrationhub.support.HubIntegrationTest;
 import io.integrationhub.support.HubProcess;
 import io.integrationhub.support.TestRoutes;
 import java.net.http.HttpResponse;
@@ -17,35 +16,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * Two hub processes on one database and one AAA: this test's hub and a second replica in its own JVM, whose AAA is
  * the first one's simulator. Setups of the same FPOs raced on both replicas, and a replica killed in the middle of a
  * setup, still give each FPO exactly one organization in AAA.
  */
-class FpoReplicaIT extends HubIntegrationTest {
-
-    @Autowired JdbcTemplate jdbc;
-    @Autowired CircuitBreaker aaaCircuitBreaker;
-    private FpoSupport fpos;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        fpos = new FpoSupport(port, jdbc, "tenant-" + UUID.randomUUID());
-        fpos.clearFaults();
-        aaaCircuitBreaker.reset();
-    }
-
-    @AfterEach
-    void clearFaults() throws Exception {
-        fpos.clearFaults();
-        aaaCircuitBreaker.reset();
-    }
+class FpoReplicaIT extends FpoIntegrationTest {
 
     @Test
     void setupsRacedOnTwoReplicasAndAReplicaKilledMidSetupLeaveOneOrganizationPerFpo() throws Exception {
