@@ -29,8 +29,9 @@ class AaaConfiguration {
     }
 
     @Bean
-    AaaOperations aaaOperations(AaaEndpoint aaaEndpoint, AaaProperties properties, ObjectMapper json, MeterRegistry meters) {
-        return new AaaOperations(aaaEndpoint, properties, json, meters);
+    AaaOperations aaaOperations(AaaEndpoint aaaEndpoint, AaaProperties properties, ObjectMapper json, MeterRegistry meters,
+            AaaRetries aaaRetries) {
+        return new AaaOperations(aaaEndpoint, properties, json, meters, aaaRetries);
     }
 
     @Bean

@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.StringJoiner;
+import io.integrationhub.platform.calls.CallerHeaders;
+import io.integrationhub.platform.calls.HttpAnswers;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.http.common.HttpMethods;
@@ -35,8 +37,11 @@ public class AaaOperations {
     private final AaaProperties properties;
     private final ObjectMapper json;
     private final MeterRegistry meters;
+    private final AaaRetries retries;
 
-    public AaaOperations(AaaEndpoint endpoint, AaaProperties properties, ObjectMapper json, MeterRegistry meters) {
+    public AaaOperations(AaaEndpoint endpoint, AaaProperties properties, ObjectMapper json, MeterRegistry meters,
+            AaaRetries retries) {
+        this.retries = retries;
         this.endpoint = endpoint;
         this.properties = properties;
         this.json = json;
@@ -55,8 +60,8 @@ public class AaaOperations {
                     + "parameters, not " + body.getClass().getName());
         }
         exchange.setProperty(PARAMETERS, parameters);
-        exchange.setProperty(CALLER_HEADERS, new LinkedHashMap<>(exchange.getMessage().getHeaders()));
-        AaaRetries.begin(exchange);
+        CallerHeaders.keep(exchange, CALLER_HEADERS);
+        retries.begin(exchange);
     }
 
     /** Makes the HTTP request of one attempt from the kept parameters. */
@@ -88,7 +93,7 @@ public class AaaOperations {
         message.setHeader(Exchange.HTTP_URI, endpoint.baseUrl() + path + (query.length() == 0 ? "" : "?" + query));
         message.setHeader("Accept", "application/json");
         message.setHeader("X-API-Key", properties.apiKey());
-        Object correlationId = exchange.getProperty(CALLER_HEADERS, Map.class).get("correlationId");
+        Object correlationId = CallerHeaders.kept(exchange, CALLER_HEADERS).get("correlationId");
         if (correlationId != null) {
             message.setHeader("X-Correlation-Id", correlationId);
         }
@@ -109,21 +114,21 @@ public class AaaOperations {
         Message message = exchange.getMessage();
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         byte[] raw = message.getBody(byte[].class);
-        JsonNode answer = raw == null || raw.length == 0 ? json.nullNode() : readOrText(raw);
-        String outcome = outcome(status);
+        JsonNode answer = HttpAnswers.body(json, raw);
+        String outcome = HttpAnswers.outcome(status);
         timer(operation, outcome).record(Duration.ofNanos(System.nanoTime() - exchange.getProperty(STARTED, Long.class)));
         if (status >= 200 && status < 300) {
             message.setBody(json.convertValue(answer, Object.class));
             message.setHeader(STATUS, status);
             return;
         }
-        String detail = answer.path("detail").asText(answer.path("reason").asText(answer.isTextual() ? answer.asText() : null));
+        String detail = HttpAnswers.detail(answer);
         throw switch (status) {
             case 404 -> new AaaNotFoundException(operation, detail);
             case 409 -> new AaaConflictException(operation, answer.path("existingId").asText(null), detail);
-            case 429 -> new AaaUnavailableException(operation, status, retryAfter(message), detail, null);
+            case 429 -> new AaaUnavailableException(operation, status, HttpAnswers.retryAfter(message), detail, null);
             default -> status >= 500
-                    ? new AaaUnavailableException(operation, status, retryAfter(message), detail, null)
+                    ? new AaaUnavailableException(operation, status, HttpAnswers.retryAfter(message), detail, null)
                     : new AaaBusinessException(operation, status, answer.path("reason").asText(detail));
         };
     }
@@ -143,59 +148,18 @@ public class AaaOperations {
      * back plus {@link #STATUS}, the answer staying the body.
      */
     public void end(Exchange exchange) throws Exception {
-        AaaRetries.end(exchange);
+        retries.end(exchange);
         restoreCallerHeaders(exchange);
     }
 
     /** Used after every failed attempt too, so a failure reaches the caller with its own headers. */
-    @SuppressWarnings("unchecked")
     static void restoreCallerHeaders(Exchange exchange) {
-        Map<String, Object> caller = exchange.getProperty(CALLER_HEADERS, Map.class);
-        if (caller == null) {
-            return;
-        }
-        Object status = exchange.getMessage().getHeader(STATUS);
-        exchange.getMessage().setHeaders(new LinkedHashMap<>(caller));
-        if (status != null) {
-            exchange.getMessage().setHeader(STATUS, status);
-        }
+        CallerHeaders.restore(exchange, CALLER_HEADERS, STATUS);
     }
 
     private Timer timer(String operation, String outcome) {
         return Timer.builder("aaa_call").description("AAA calls by operation and outcome (each attempt)")
                 .tag("operation", operation).tag("outcome", outcome).register(meters);
-    }
-
-    private static String outcome(int status) {
-        if (status >= 200 && status < 300) {
-            return "success";
-        }
-        return switch (status) {
-            case 404 -> "not_found";
-            case 409 -> "conflict";
-            case 429 -> "throttled";
-            default -> status >= 500 ? "server_error" : "rejected";
-        };
-    }
-
-    private JsonNode readOrText(byte[] raw) {
-        try {
-            return json.readTree(raw);
-        } catch (IOException notJson) {
-            return json.getNodeFactory().textNode(new String(raw, StandardCharsets.UTF_8));
-        }
-    }
-
-    private static Duration retryAfter(Message message) {
-        String value = message.getHeader("Retry-After", String.class);
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Duration.ofSeconds(Long.parseLong(value.trim()));
-        } catch (NumberFormatException httpDate) {
-            return null;   // the HTTP-date form: the computed backoff applies
-        }
     }
 
     private static String encode(String value) {

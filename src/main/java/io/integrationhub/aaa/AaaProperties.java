@@ -31,7 +31,7 @@ public record AaaProperties(
         @Valid @NotNull @DefaultValue Retry retry,
         @Valid @NotNull @DefaultValue Breaker breaker) {
 
-    public static final String BUILT_IN = "built-in";
+    public static final String BUILT_IN = io.integrationhub.platform.calls.ServiceUrl.BUILT_IN;
 
     /**
      * Retries of one call that met a network error, a timeout, a 5xx or a 429: {@code maxRetries} after the first
@@ -44,14 +44,7 @@ public record AaaProperties(
             @NotNull @DefaultValue("1s") Duration initialBackoff,
             @NotNull @DefaultValue("30s") Duration maxBackoff,
             @DecimalMin(value = "1.0", message = "must be at least 1.0 (AAA_RETRY_MULTIPLIER)") @DefaultValue("2.0")
-            double multiplier) {
-
-        /** The wait before retry {@code n} (1 after the first failure). */
-        public long backoffMillis(int n) {
-            double delay = initialBackoff.toMillis() * Math.pow(multiplier, Math.max(0, n - 1));
-            return (long) Math.min(delay, maxBackoff.toMillis());
-        }
-    }
+            double multiplier) {}
 
     /**
      * resilience4j circuit breaker around every AAA call: opens when {@code failureRateThreshold} percent of the last

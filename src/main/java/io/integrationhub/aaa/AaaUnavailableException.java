@@ -1,12 +1,13 @@
 package io.integrationhub.aaa;
 
+import io.integrationhub.platform.calls.RetryableCallException;
 import java.time.Duration;
 
 /**
  * AAA could not serve the call: a network error, a timeout, a 5xx or a 429. Retried by the aaa-action Kamelet; when
  * the retries are used up it reaches the flow, which keeps its work for later (an FPO stays PENDING_SETUP).
  */
-public class AaaUnavailableException extends AaaException {
+public class AaaUnavailableException extends AaaException implements RetryableCallException {
 
     private final Duration retryAfter;
 
@@ -17,6 +18,7 @@ public class AaaUnavailableException extends AaaException {
     }
 
     /** The {@code Retry-After} AAA sent with a 429 or 503, else null. */
+    @Override
     public Duration retryAfter() {
         return retryAfter;
     }

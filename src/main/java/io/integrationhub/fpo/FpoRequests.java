@@ -1,9 +1,11 @@
 package io.integrationhub.fpo;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.integrationhub.platform.web.InvalidRequestException;
+import io.integrationhub.platform.web.RequestFields;
+import static io.integrationhub.platform.web.RequestFields.kind;
+import static io.integrationhub.platform.web.RequestFields.text;
+import static io.integrationhub.platform.web.RequestFields.unknownFields;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -31,7 +33,7 @@ class FpoRequests {
     }
 
     NewFpo parseCreate(String body) {
-        JsonNode root = readObject(body);
+        JsonNode root = RequestFields.readObject(json, body);
         List<String> problems = new ArrayList<>();
         unknownFields(root, FIELDS, "", problems);
         String name = text(root, "name", "name", 1, 200, true, problems);
@@ -73,82 +75,15 @@ class FpoRequests {
                 }
             }
         }
-        if (!problems.isEmpty()) {
-            throw new InvalidRequestException(String.join("; ", problems));
-        }
+        RequestFields.check(problems);
         return new NewFpo(name, registrationNo, description, ceo, metadata);
     }
 
     static UUID id(String value) {
-        try {
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw new InvalidRequestException("id: must be a UUID, got '" + value + "'");
-        }
+        return RequestFields.uuid(value, "id");
     }
 
     static int page(Object value, String field, int min, int max) {
-        try {
-            int n = Integer.parseInt(String.valueOf(value).strip());
-            if (n < min || n > max) {
-                throw new InvalidRequestException(field + ": must be " + min + ".." + max + ", got " + n);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new InvalidRequestException(field + ": must be a whole number, got '" + value + "'");
-        }
-    }
-
-    private JsonNode readObject(String body) {
-        if (body == null || body.isBlank()) {
-            throw new InvalidRequestException("request body: a JSON object is required");
-        }
-        JsonNode root;
-        try {
-            root = json.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new InvalidRequestException("request body is not valid JSON: " + e.getOriginalMessage());
-        }
-        if (root == null || !root.isObject()) {
-            throw new InvalidRequestException("request body: must be a JSON object, got " + kind(root));
-        }
-        return root;
-    }
-
-    private static void unknownFields(JsonNode node, Set<String> known, String prefix, List<String> problems) {
-        node.fieldNames().forEachRemaining(f -> {
-            if (!known.contains(f)) {
-                problems.add(prefix + f + ": unknown field (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")");
-            }
-        });
-    }
-
-    private static String text(JsonNode node, String name, String field, int min, int max, boolean required,
-            List<String> problems) {
-        JsonNode value = node.get(name);
-        if (value == null || value.isNull()) {
-            if (required) {
-                problems.add(field + ": is required");
-            }
-            return null;
-        }
-        if (!value.isTextual()) {
-            problems.add(field + ": must be a string, got " + kind(value));
-            return null;
-        }
-        String text = value.asText().strip();
-        if (required && text.isEmpty()) {
-            problems.add(field + ": must not be blank");
-            return null;
-        }
-        if (text.length() < min || text.length() > max) {
-            problems.add(field + ": must be " + min + ".." + max + " characters, got " + text.length());
-            return null;
-        }
-        return text.isEmpty() ? null : text;
-    }
-
-    private static String kind(JsonNode node) {
-        return node == null ? "nothing" : node.getNodeType().name().toLowerCase();
+        return RequestFields.whole(value, field, min, max);
     }
 }

@@ -49,7 +49,9 @@ public class SimulatorConfiguration implements WebMvcConfigurer {
     public void addInterceptors(InterceptorRegistry registry) {
         registry.addInterceptor(new FaultInjection(faults, objectMapper)).addPathPatterns("/sim/**")
                 .excludePathPatterns(AAA_PATH + "/faults", AAA_PATH + "/calls",
-                        "/sim/providers/*/faults", "/sim/providers/*/calls");
+                        "/sim/providers/*/faults", "/sim/providers/*/calls",
+                        // the provider simulators' operator resources (what they issued, redeem)
+                        "/sim/providers/*/vouchers", "/sim/providers/*/vouchers/**");
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -34,6 +35,8 @@ public class SimulatorFaults {
      * @param failOperations these operations answer {@code statusCode}, or 500 without one
      * @param statusCode the status of {@code failOperations}; with no {@code failOperations}, of every operation
      * @param retryAfterSeconds sent as {@code Retry-After} on an injected 429 or 503
+     * @param failTimes the failures above stop after this many injected ones (a fault that heals), absent: never
+     * @param succeedThenTimeout voucher providers only: issue the voucher, then answer only after the hub's timeout
      */
     public record Faults(
             @DecimalMin("0.0") @DecimalMax("1.0") double errorRate,
@@ -41,9 +44,11 @@ public class SimulatorFaults {
             boolean outage,
             List<String> failOperations,
             @Min(400) @Max(599) Integer statusCode,
-            @Min(0) @Max(86_400) Integer retryAfterSeconds) {
+            @Min(0) @Max(86_400) Integer retryAfterSeconds,
+            @Min(1) @Max(1_000_000) Integer failTimes,
+            boolean succeedThenTimeout) {
 
-        public static final Faults NONE = new Faults(0, 0, false, List.of(), null, null);
+        public static final Faults NONE = new Faults(0, 0, false, List.of(), null, null, null, false);
 
         public Faults {
             failOperations = failOperations == null ? List.of()
@@ -60,6 +65,8 @@ public class SimulatorFaults {
     public record Injected(int status, String fault, Integer retryAfterSeconds) {}
 
     private final Map<String, Faults> bySimulator = new ConcurrentHashMap<>();
+    /** Failures left to inject, per simulator whose faults set {@code failTimes}. */
+    private final Map<String, AtomicInteger> failuresLeft = new ConcurrentHashMap<>();
     private final Map<String, Map<String, LongAdder>> callsBySimulator = new ConcurrentHashMap<>();
 
     public Faults get(String simulator) {
@@ -67,11 +74,17 @@ public class SimulatorFaults {
     }
 
     public void set(String simulator, Faults faults) {
+        if (faults.failTimes() == null) {
+            failuresLeft.remove(simulator);
+        } else {
+            failuresLeft.put(simulator, new AtomicInteger(faults.failTimes()));
+        }
         bySimulator.put(simulator, faults);
     }
 
     public void clear(String simulator) {
         bySimulator.remove(simulator);
+        failuresLeft.remove(simulator);
     }
 
     /** Applies the latency, then decides the call's fate: empty to let the simulator handle it. */
@@ -80,6 +93,10 @@ public class SimulatorFaults {
         if (faults.latencyMs() > 0) {
             Thread.sleep(faults.latencyMs());
         }
+        return failure(faults, operation).filter(injected -> spend(simulator));
+    }
+
+    private static Optional<Injected> failure(Faults faults, String operation) {
         if (faults.outage()) {
             return Optional.of(new Injected(503, "outage", faults.retryAfterSeconds()));
         }
@@ -95,6 +112,12 @@ public class SimulatorFaults {
             return Optional.of(new Injected(500, "error", faults.retryAfterSeconds()));
         }
         return Optional.empty();
+    }
+
+    /** Whether one more failure may be injected ({@code failTimes}); every failure counts down. */
+    private boolean spend(String simulator) {
+        AtomicInteger left = failuresLeft.get(simulator);
+        return left == null || left.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
     }
 
     /** Counts one call of {@code operation}, whatever its outcome. */

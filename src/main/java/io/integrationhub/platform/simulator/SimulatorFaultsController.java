@@ -59,6 +59,12 @@ class SimulatorFaultsController {
             problem.setProperty("unknownOperations", unknown);
             return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
         }
+        if (request.succeedThenTimeout() && SimulatorConfiguration.AAA.equals(simulator)) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                    "succeedThenTimeout: only the voucher-provider simulators have it");
+            problem.setType(URI.create("urn:hub:simulator:unknown-fault"));
+            return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+        }
         faults.set(simulator, request);
         return ResponseEntity.ok(request);
     }

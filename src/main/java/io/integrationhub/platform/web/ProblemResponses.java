@@ -84,6 +84,14 @@ public class ProblemResponses {
         toExchange(exchange, 503, system + " cannot be reached now; try again later");
     }
 
+    /** 503: the call was refused by an open circuit breaker, named in the answer (aaa, provider-airtime, ...). */
+    public void breakerOpen(Exchange exchange) throws JsonProcessingException {
+        Exception caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String breaker = caught instanceof io.github.resilience4j.circuitbreaker.CallNotPermittedException refused
+                ? refused.getCausingCircuitBreakerName() : "unknown";
+        unavailable(exchange, "the service behind circuit breaker '" + breaker + "' (open)");
+    }
+
     /**
      * Turns the exchange into a problem answer: status code, content type, body; every other header is dropped so
      * no request header echoes back.
