@@ -1,6 +1,6 @@
 -- Vouchers through signed provider connectors (docs/vouchers.md). A voucher row is committed PENDING before its
 -- provider is called, with the key the provider deduplicates on, so a crash, a timeout or a retry can only ever
--- resolve that one voucher (io.integrationhub.vouchers.Vouchers, VoucherRecovery), never issue a second one.
+-- resolve that one voucher (io.integrationhub.vouchers.Vouchers, routes/vouchers/), never issue a second one.
 
 CREATE TABLE vouchers (
     tenant_id        text          NOT NULL,
@@ -22,7 +22,6 @@ CREATE TABLE vouchers (
     budget_month     date          NOT NULL,             -- the month whose budget counts this voucher's amount
     lease_until      timestamptz,                        -- an issue or recovery in flight holds the voucher until then
     recovery_attempts integer      NOT NULL DEFAULT 0,   -- status lookups of the recovery job
-    version          bigint        NOT NULL DEFAULT 0,
     created_by       text,
     created_at       timestamptz   NOT NULL DEFAULT now(),
     updated_at       timestamptz   NOT NULL DEFAULT now(),
@@ -47,7 +46,7 @@ CREATE TABLE voucher_budgets (
     PRIMARY KEY (tenant_id, currency)
 );
 
--- What a month's vouchers hold of the budget: PENDING and ISSUED ones count, FAILED and CANCELLED ones are given
+-- What a month's vouchers hold of the budget: every voucher counts but FAILED and CANCELLED ones, which are given
 -- back. Every issue updates its row, so concurrent issues of one tenant and currency queue on it and never overspend.
 CREATE TABLE voucher_budget_months (
     tenant_id              text          NOT NULL,

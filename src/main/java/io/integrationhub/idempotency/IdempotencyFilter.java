@@ -140,7 +140,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
         RecordingResponse recording = new RecordingResponse(response, new RecordingResponse.Recorder() {
             @Override
             public void answering(RecordingResponse answer) {
-                if (answer.getStatus() >= 500) {
+                if (isTransient(answer)) {
                     store.release(key, claim);   // before the answer: the retry it invites must find the key free
                 } else {
                     beingRecorded.put(key, new CountDownLatch(1));
@@ -149,7 +149,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 
             @Override
             public void answered(RecordingResponse answer) {
-                if (answer.getStatus() < 500) {
+                if (!isTransient(answer)) {
                     try {
                         record(key, claim, answer);
                     } finally {
@@ -186,7 +186,15 @@ public class IdempotencyFilter extends OncePerRequestFilter {
         }
     }
 
-    /** Keeps an answer below 500 for replay. */
+    /**
+     * An answer that invites a retry is not kept, so the retry runs: a 5xx, and any answer with {@code Retry-After}
+     * (a 409 "being processed, retry later", a 429).
+     */
+    private static boolean isTransient(RecordingResponse answer) {
+        return answer.getStatus() >= 500 || answer.getHeader("Retry-After") != null;
+    }
+
+    /** Keeps an answer below 500 without Retry-After for replay. */
     private void record(Key key, Claimed claim, RecordingResponse answer) {
         int status = answer.getStatus();
         Map<String, String> headers = new LinkedHashMap<>();

@@ -13,10 +13,6 @@ import java.util.stream.Collectors;
 public enum VoucherStatus {
     PENDING, ISSUED, FAILED, CANCELLED, REDEEMED, EXPIRED;
 
-    /** Whether the voucher's amount counts against its month's budget. */
-    boolean holdsBudget() {
-        return this == PENDING || this == ISSUED || this == REDEEMED || this == EXPIRED;
-    }
 
     static VoucherStatus parse(String value, String field) {
         try {

@@ -64,6 +64,16 @@ class VoucherStore {
                 Map.of("tenant", tenant, "key", idempotencyKey), ROW).stream().findFirst();
     }
 
+    Optional<Voucher> findByProviderKey(String provider, String providerKey) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM vouchers WHERE provider = :provider AND provider_key = :key",
+                Map.of("provider", provider, "key", providerKey), ROW).stream().findFirst();
+    }
+
+    Optional<Voucher> findByProviderRef(String provider, String providerRef) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM vouchers WHERE provider = :provider AND provider_ref = :ref",
+                Map.of("provider", provider, "ref", providerRef), ROW).stream().findFirst();
+    }
+
     List<Voucher> page(String tenant, VoucherStatus status, int page, int size) {
         return jdbc.query("SELECT " + COLUMNS + " FROM vouchers WHERE tenant_id = :tenant"
                         + (status == null ? "" : " AND status = :status") + " ORDER BY created_at, id LIMIT :size OFFSET :offset",
@@ -87,13 +97,17 @@ class VoucherStore {
                 Map.of("id", id, "lease", lease.toMillis()), ROW).stream().findFirst();
     }
 
-    /** The recovery job's batch: PENDING vouchers whose lease ran out, each held for {@code lease}, across replicas. */
-    List<Voucher> claimPending(int limit, Duration lease) {
+    /**
+     * The recovery job's batch: PENDING vouchers of enabled providers whose lease ran out, each held for
+     * {@code lease} (as long as its status call can take), shared by the replicas.
+     */
+    List<Voucher> claimPending(List<String> providers, int limit, Duration lease) {
         return jdbc.query("UPDATE vouchers SET lease_until = now() + :lease * interval '1 millisecond', "
                         + "recovery_attempts = recovery_attempts + 1, updated_at = now() WHERE id IN (SELECT id FROM "
-                        + "vouchers WHERE status = 'PENDING' AND lease_until < now() ORDER BY lease_until LIMIT :limit "
+                        + "vouchers WHERE status = 'PENDING' AND lease_until < now() AND provider IN (:providers) "
+                        + "ORDER BY lease_until LIMIT :limit "
                         + "FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS,
-                Map.of("limit", limit, "lease", lease.toMillis()), ROW);
+                Map.of("limit", limit, "lease", lease.toMillis(), "providers", providers), ROW);
     }
 
     /** The lease given up: the recovery job may take the voucher on its next run. */

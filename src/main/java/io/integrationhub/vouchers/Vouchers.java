@@ -75,8 +75,8 @@ public class Vouchers {
             LocalDate month = VoucherBudgets.currentMonth();
             VoucherBudgets.ThresholdCrossed crossed = budgets.reserve(tenant, request.currency(), request.amount(), month);
             Voucher created = store.insert(UUID.randomUUID(), tenant, key, request, month, lease, header(exchange, "hubUserId"))
-                    .orElseThrow(() -> ApiProblemException.conflict("Idempotency-Key: a request with this key is "
-                            + "being processed; retry later"));
+                    .orElseThrow(() -> ApiProblemException.busy("Idempotency-Key: a request with this key is "
+                            + "being processed; retry later", 1));
             if (crossed != null) {
                 events.thresholdCrossed(crossed);
             }
@@ -100,8 +100,9 @@ public class Vouchers {
             return known;
         }
         // a request that died left it PENDING: the same provider key again cannot make a second voucher
-        Voucher claimed = store.claimExpired(known.id(), lease).orElseThrow(() -> ApiProblemException.conflict(
-                "Idempotency-Key: voucher " + known.id() + " is being issued by another request; retry later"));
+        Voucher claimed = store.claimExpired(known.id(), lease).orElseThrow(() -> ApiProblemException.busy(
+                "Idempotency-Key: voucher " + known.id() + " is being issued or resolved by another request; retry "
+                        + "later", (int) Math.max(1, properties.recovery().lease().toSeconds())));
         exchange.setProperty(CALL_DUE, true);
         return claimed;
     }
@@ -262,7 +263,7 @@ public class Vouchers {
         Voucher voucher = owned(tenant, RequestFields.uuid(id, "id"));
         boolean refresh = providers.connector(voucher.provider()).enabled()
                 && (voucher.status() == VoucherStatus.ISSUED || voucher.status() == VoucherStatus.PENDING
-                && store.claimExpired(voucher.id(), properties.recovery().lease()).isPresent());
+                && store.claimExpired(voucher.id(), callLease(providers.connector(voucher.provider()))).isPresent());
         exchange.setProperty(VOUCHER, voucher);
         exchange.setProperty(CALL_DUE, refresh);
         if (refresh) {
@@ -340,7 +341,11 @@ public class Vouchers {
 
     /** The recovery job's batch: PENDING vouchers nobody holds any more, each held by this run for a while. */
     public List<Voucher> claimPending() {
-        return store.claimPending(properties.recovery().batchSize(), properties.recovery().lease());
+        List<String> enabled = providers.all().stream().filter(VoucherProviders.Connector::enabled)
+                .map(VoucherProviders.Connector::name).toList();
+        Duration lease = providers.all().stream().filter(VoucherProviders.Connector::enabled).map(this::callLease)
+                .max(Duration::compareTo).orElse(properties.recovery().lease());
+        return enabled.isEmpty() ? List.of() : store.claimPending(enabled, properties.recovery().batchSize(), lease);
     }
 
     /** One voucher of the recovery batch: its status call as the body. */

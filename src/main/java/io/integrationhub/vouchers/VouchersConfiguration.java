@@ -51,10 +51,22 @@ class VouchersConfiguration {
     }
 
     @Bean
-    Vouchers vouchers(NamedParameterJdbcTemplate jdbc, OutboxWriter outboxWriter, ObjectMapper json,
-            VoucherProviders voucherProviders, VoucherProperties properties, TransactionTemplate transaction) {
-        return new Vouchers(new VoucherStore(jdbc), new VoucherBudgets(jdbc), new VoucherEvents(outboxWriter, json),
+    VoucherStore voucherStore(NamedParameterJdbcTemplate jdbc) {
+        return new VoucherStore(jdbc);
+    }
+
+    @Bean
+    Vouchers vouchers(VoucherStore voucherStore, NamedParameterJdbcTemplate jdbc, OutboxWriter outboxWriter,
+            ObjectMapper json, VoucherProviders voucherProviders, VoucherProperties properties,
+            TransactionTemplate transaction) {
+        return new Vouchers(voucherStore, new VoucherBudgets(jdbc), new VoucherEvents(outboxWriter, json),
                 new VoucherRequests(json), voucherProviders, properties, transaction);
+    }
+
+    @Bean
+    ProviderCallbacks providerCallbacks(VoucherProviders voucherProviders, VoucherStore voucherStore, Vouchers vouchers,
+            ObjectMapper json) {
+        return new ProviderCallbacks(voucherProviders, voucherStore, vouchers, json);
     }
 
     @Bean

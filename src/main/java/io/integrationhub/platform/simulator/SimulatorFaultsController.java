@@ -88,8 +88,9 @@ class SimulatorFaultsController {
 
     /** The names of the simulator's operations: its handler methods, these operator resources left out. */
     private Set<String> operations(String simulator) {
-        String prefix = (SimulatorConfiguration.AAA.equals(simulator)
-                ? SimulatorConfiguration.AAA_PATH : SimulatorConfiguration.PROVIDER_PATH) + "/";
+        // a provider simulator's operations are its contract's (under /api/), not its operator resources
+        String prefix = SimulatorConfiguration.AAA.equals(simulator)
+                ? SimulatorConfiguration.AAA_PATH + "/" : SimulatorConfiguration.PROVIDER_PATH + "/api/";
         Set<String> names = new TreeSet<>();
         handlerMapping.getObject().getHandlerMethods().forEach((mapping, method) -> {
             if (method.getBeanType() != SimulatorFaultsController.class

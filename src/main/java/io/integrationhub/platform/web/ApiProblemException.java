@@ -7,9 +7,15 @@ package io.integrationhub.platform.web;
 public class ApiProblemException extends RuntimeException {
 
     private final int status;
+    private final Integer retryAfterSeconds;
 
     public ApiProblemException(int status, String message) {
+        this(status, message, null);
+    }
+
+    private ApiProblemException(int status, String message, Integer retryAfterSeconds) {
         super(message);
+        this.retryAfterSeconds = retryAfterSeconds;
         if (status < 400 || status > 599) {
             throw new IllegalArgumentException("a problem answer needs a 4xx or 5xx status, not " + status);
         }
@@ -18,6 +24,16 @@ public class ApiProblemException extends RuntimeException {
 
     public int getStatus() {
         return status;
+    }
+
+    /** Sent as {@code Retry-After}; an answer with it is not kept for Idempotency-Key replays. Null: none. */
+    public Integer getRetryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+
+    /** 409: the resource is busy with another request; the same request may be sent again after the wait. */
+    public static ApiProblemException busy(String message, int retryAfterSeconds) {
+        return new ApiProblemException(409, message, retryAfterSeconds);
     }
 
     public static ApiProblemException notFound(String message) {

@@ -70,6 +70,9 @@ public class ProblemResponses {
             detail = caught == null || caught.getMessage() == null ? "the request was refused" : caught.getMessage();
         }
         toExchange(exchange, status, detail);
+        if (caught instanceof ApiProblemException problem && problem.getRetryAfterSeconds() != null) {
+            exchange.getMessage().setHeader("Retry-After", problem.getRetryAfterSeconds().toString());
+        }
     }
 
     /**

@@ -185,7 +185,7 @@ class ProviderSimulatorController {
         return all.stream().map(Issued::view).toList();
     }
 
-    /** Operator: the customer used the voucher. */
+    /** Operator: the customer used the voucher (an ISSUED one; else 409). */
     @PostMapping("/vouchers/{id}/redeem")
     ResponseEntity<?> redeem(@PathVariable String provider, @PathVariable String id) {
         settings(provider);
@@ -193,8 +193,13 @@ class ProviderSimulatorController {
         if (issued == null) {
             return problem(HttpStatus.NOT_FOUND, "no voucher with id '" + id + "'");
         }
-        issued.status = "REDEEMED";
-        issued.updatedAt = Instant.now();
+        synchronized (issued) {
+            if (!issued.status.equals("ISSUED")) {
+                return problem(HttpStatus.CONFLICT, "voucher " + id + " is " + issued.status + " and cannot be redeemed");
+            }
+            issued.status = "REDEEMED";
+            issued.updatedAt = Instant.now();
+        }
         return ResponseEntity.ok(issued.view());
     }
 

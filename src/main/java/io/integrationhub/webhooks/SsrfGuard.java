@@ -1,0 +1,154 @@
+package io.integrationhub.webhooks;
+
+import io.integrationhub.platform.web.InvalidRequestException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.hc.client5.http.DnsResolver;
+import org.apache.hc.client5.http.SystemDefaultDnsResolver;
+import org.springframework.security.web.util.matcher.IpAddressMatcher;
+
+/**
+ * The SSRF guard of webhook URLs. At creation the host is resolved and every address checked (400 naming the reason);
+ * at delivery the HTTP client resolves through {@link #resolver()}, which refuses a disallowed address, so the check
+ * is on the address actually connected to (a DNS answer that changed since creation is caught). Refused: loopback,
+ * private (10/8, 172.16/12, 192.168/16), link-local (169.254/16 with the cloud metadata address, fe80::/10), CGNAT
+ * (100.64/10), unique-local (fc00::/7), unspecified, multicast and 0/8, unless inside {@code hub.webhooks.allowed-cidrs}.
+ */
+class SsrfGuard {
+
+    private static final List<IpAddressMatcher> REFUSED = List.of(
+            new IpAddressMatcher("0.0.0.0/8"), new IpAddressMatcher("100.64.0.0/10"),
+            new IpAddressMatcher("fc00::/7"), new IpAddressMatcher("198.18.0.0/15"));
+
+    private final List<IpAddressMatcher> allowed;
+    private final boolean requireHttps;
+
+    SsrfGuard(List<String> allowedCidrs, boolean requireHttps) {
+        List<IpAddressMatcher> matchers = new ArrayList<>();
+        for (String cidr : allowedCidrs) {
+            if (cidr == null || cidr.isBlank()) {
+                continue;
+            }
+            try {
+                matchers.add(new IpAddressMatcher(cidr.strip()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("hub.webhooks.allowed-cidrs (HUB_WEBHOOKS_ALLOWED_CIDRS): '" + cidr
+                        + "' is not an address or CIDR block", e);
+            }
+        }
+        this.allowed = matchers;
+        this.requireHttps = requireHttps;
+    }
+
+    /** The checked URL of a new or changed endpoint; 400 naming field {@code url} and the reason. */
+    URI checkUrl(String url) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (Exception e) {
+            throw new InvalidRequestException("url: not a valid URL: " + url);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
+        if (!scheme.equals("https") && !scheme.equals("http") || uri.getHost() == null) {
+            throw new InvalidRequestException("url: must be an absolute http(s) URL, got '" + url + "'");
+        }
+        if (requireHttps && !scheme.equals("https")) {
+            throw new InvalidRequestException("url: must use https (hub.webhooks.require-https)");
+        }
+        if (uri.getUserInfo() != null) {
+            throw new InvalidRequestException("url: must not carry credentials");
+        }
+        InetAddress[] addresses;
+        try {
+            addresses = InetAddress.getAllByName(uri.getHost());
+        } catch (UnknownHostException e) {
+            throw new InvalidRequestException("url: host '" + uri.getHost() + "' does not resolve");
+        }
+        for (InetAddress address : addresses) {
+            String refusal = refusal(address);
+            if (refusal != null) {
+                throw new InvalidRequestException("url: refused, " + uri.getHost() + " resolves to " + refusal);
+            }
+        }
+        return uri;
+    }
+
+    /** Why the hub must not connect to this address, or null when it may. */
+    String refusal(InetAddress address) {
+        String ip = address.getHostAddress();
+        for (IpAddressMatcher matcher : allowed) {
+            if (matcher.matches(ip)) {
+                return null;
+            }
+        }
+        String kind = address.isLoopbackAddress() ? "a loopback address"
+                : address.isAnyLocalAddress() ? "the unspecified address"
+                : address.isLinkLocalAddress() ? (ip.equals("169.254.169.254") ? "the cloud metadata address"
+                        : "a link-local address")
+                : address.isSiteLocalAddress() ? "a private address"
+                : address.isMulticastAddress() ? "a multicast address"
+                : REFUSED.stream().anyMatch(m -> m.matches(ip)) ? (address instanceof Inet6Address
+                        ? "a unique-local address" : "a reserved or CGNAT address")
+                : null;
+        if (kind == null && address instanceof Inet6Address v6 && isMappedV4(v6)) {
+            try {
+                return refusal(Inet4Address.getByAddress(Arrays.copyOfRange(v6.getAddress(), 12, 16)));
+            } catch (UnknownHostException impossible) {
+                return "an IPv4-mapped address";
+            }
+        }
+        return kind == null ? null : ip + " (" + kind + ")";
+    }
+
+    private static boolean isMappedV4(Inet6Address address) {
+        byte[] bytes = address.getAddress();
+        for (int i = 0; i < 10; i++) {
+            if (bytes[i] != 0) {
+                return false;
+            }
+        }
+        return bytes[10] == (byte) 0xff && bytes[11] == (byte) 0xff;
+    }
+
+    /** The delivery client's DNS: the system's, with every refused address left out (none left: the host is refused). */
+    DnsResolver resolver() {
+        return new DnsResolver() {
+            @Override
+            public InetAddress[] resolve(String host) throws UnknownHostException {
+                InetAddress[] all = SystemDefaultDnsResolver.INSTANCE.resolve(host);
+                List<String> refusals = new ArrayList<>();
+                List<InetAddress> permitted = new ArrayList<>();
+                for (InetAddress address : all) {
+                    String refusal = refusal(address);
+                    if (refusal == null) {
+                        permitted.add(address);
+                    } else {
+                        refusals.add(refusal);
+                    }
+                }
+                if (permitted.isEmpty()) {
+                    throw new SsrfRefusedException(host, refusals);
+                }
+                return permitted.toArray(InetAddress[]::new);
+            }
+
+            @Override
+            public String resolveCanonicalHostname(String host) throws UnknownHostException {
+                return SystemDefaultDnsResolver.INSTANCE.resolveCanonicalHostname(host);
+            }
+        };
+    }
+
+    /** A delivery the guard stopped: the attempt fails with this message. */
+    static class SsrfRefusedException extends UnknownHostException {
+        SsrfRefusedException(String host, List<String> refusals) {
+            super("refused by the SSRF guard: " + host + " resolves to " + String.join(", ", refusals));
+        }
+    }
+}
