@@ -31,12 +31,20 @@ final class WebhookReceiver implements AutoCloseable {
     private final List<Received> received = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Deque<Integer>> statuses = new ConcurrentHashMap<>();
     private volatile BiPredicate<String, String> failWhen = (path, body) -> false;
+    private volatile java.time.Duration delay = java.time.Duration.ZERO;
 
     WebhookReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
         server.setExecutor(Executors.newFixedThreadPool(16));
         server.createContext("/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
+            if (!delay.isZero()) {
+                try {
+                    Thread.sleep(delay.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             String path = exchange.getRequestURI().getPath();
             String text = new String(body, StandardCharsets.UTF_8);
             received.add(new Received(path, HttpHeaders.of(exchange.getRequestHeaders(), (a, b) -> true), text, Instant.now()));
@@ -69,6 +77,11 @@ final class WebhookReceiver implements AutoCloseable {
     /** Answers 500 to every request of which this holds (path, body), until changed. */
     void failWhen(BiPredicate<String, String> failing) {
         this.failWhen = failing;
+    }
+
+    /** Answers only after this long (a slow endpoint), until changed. */
+    void delay(java.time.Duration delay) {
+        this.delay = delay;
     }
 
     List<Received> at(String path) {
