@@ -28,7 +28,7 @@ class ConfigValidationTest {
     @Test
     void aMissingConsolePasswordOutsideDevStopsStartUpNamingTheSetting(CapturedOutput output) {
         assertThatThrownBy(() -> start("test", "--hub.console.password=", "--hub.aaa.base-url=https://aaa.example.invalid",
-                "--hub.aaa.api-key=k")).isNotNull();
+                "--hub.aaa.api-key=k", WEBHOOK_KEY)).isNotNull();
         assertThat(output).contains("APPLICATION FAILED TO START")
                 .contains("hub.console.password (HUB_CONSOLE_PASSWORD) must be set");
     }
@@ -48,7 +48,7 @@ class ConfigValidationTest {
     @Test
     void aMissingAaaUrlOutsideDevStopsStartUpNamingTheVariable(CapturedOutput output) {
         assertThatThrownBy(() -> start("test", "--hub.console.password=console-secret-123",
-                "--hub.security.jwt.secret=a-production-like-secret-of-more-than-32-bytes", "--hub.aaa.api-key=k"))
+                "--hub.security.jwt.secret=a-production-like-secret-of-more-than-32-bytes", "--hub.aaa.api-key=k", WEBHOOK_KEY))
                 .isNotNull();
         assertThat(output).contains("APPLICATION FAILED TO START")
                 .contains("hub.aaa.base-url (AAA_BASE_URL) must be set");
@@ -58,8 +58,24 @@ class ConfigValidationTest {
     void aMissingAaaKeyOutsideDevStopsStartUpNamingTheVariable(CapturedOutput output) {
         assertThatThrownBy(() -> start("test", "--hub.console.password=console-secret-123",
                 "--hub.security.jwt.secret=a-production-like-secret-of-more-than-32-bytes",
-                "--hub.aaa.base-url=https://aaa.example.invalid")).isNotNull();
+                "--hub.aaa.base-url=https://aaa.example.invalid", WEBHOOK_KEY)).isNotNull();
         assertThat(output).contains("hub.aaa.api-key (AAA_API_KEY) must be set");
+    }
+
+    @Test
+    void anEnabledProviderWithoutItsUrlStopsStartUpNamingTheVariable(CapturedOutput output) {
+        assertThatThrownBy(() -> start("dev,test", "--hub.vouchers.providers.airtime.url=",
+                "--hub.vouchers.providers.data.secret=")).isNotNull();
+        assertThat(output).contains("hub.vouchers.providers.airtime.url (AIRTIME_PROVIDER_URL) must be set")
+                .contains("hub.vouchers.providers.data.secret (DATA_PROVIDER_SECRET) must be set");
+    }
+
+    @Test
+    void aMissingWebhookSecretKeyOutsideDevStopsStartUpNamingTheVariable(CapturedOutput output) {
+        assertThatThrownBy(() -> start("test", "--hub.console.password=console-secret-123",
+                "--hub.security.jwt.secret=a-production-like-secret-of-more-than-32-bytes",
+                "--hub.aaa.base-url=https://aaa.example.invalid", "--hub.aaa.api-key=k")).isNotNull();
+        assertThat(output).contains("hub.webhooks.secret-key (HUB_WEBHOOKS_SECRET_KEY) must be set");
     }
 
     @Test
@@ -67,6 +83,8 @@ class ConfigValidationTest {
         assertThatThrownBy(() -> start("dev,test", "--hub.simulators.enabled=false")).isNotNull();
         assertThat(output).contains("hub.aaa.base-url (AAA_BASE_URL) is 'built-in'");
     }
+
+    private static final String WEBHOOK_KEY = "--hub.webhooks.secret-key=a-webhook-secret-key";
 
     private static void start(String profiles, String... args) {
         List<String> all = new ArrayList<>(List.of("--server.port=0", "--spring.profiles.active=" + profiles,
