@@ -32,6 +32,8 @@ CREATE TABLE vouchers (
 );
 
 CREATE INDEX vouchers_tenant_status ON vouchers (tenant_id, status, created_at);
+-- provider callbacks name the provider's voucher id
+CREATE INDEX vouchers_provider_ref ON vouchers (provider, provider_ref);
 -- the recovery job: PENDING vouchers whose lease ran out
 CREATE INDEX vouchers_pending ON vouchers (lease_until) WHERE status = 'PENDING';
 

@@ -8,6 +8,7 @@ import io.integrationhub.platform.web.ApiRequestBodyFilter;
 import io.integrationhub.platform.web.HubPrincipal;
 import io.integrationhub.platform.web.ProblemResponses;
 import io.integrationhub.platform.web.RestOperationFilter;
+import io.integrationhub.platform.web.ReplayExclusion;
 import io.integrationhub.platform.web.RestOperations;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -130,6 +131,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
                     "this " + RestOperations.IDEMPOTENCY_KEY + " was used for a different request (" + other.method()
                             + " " + other.path() + " or another body); use a new key");
         } else {
+            response.setHeader("Retry-After", "1");
             problems.write(response, HttpStatus.CONFLICT,
                     "a request with this " + RestOperations.IDEMPOTENCY_KEY + " is still being processed; retry later");
         }
@@ -140,7 +142,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
         RecordingResponse recording = new RecordingResponse(response, new RecordingResponse.Recorder() {
             @Override
             public void answering(RecordingResponse answer) {
-                if (isTransient(answer)) {
+                if (isTransient(request, answer)) {
                     store.release(key, claim);   // before the answer: the retry it invites must find the key free
                 } else {
                     beingRecorded.put(key, new CountDownLatch(1));
@@ -149,7 +151,7 @@ public class IdempotencyFilter extends OncePerRequestFilter {
 
             @Override
             public void answered(RecordingResponse answer) {
-                if (!isTransient(answer)) {
+                if (!isTransient(request, answer)) {
                     try {
                         record(key, claim, answer);
                     } finally {
@@ -187,11 +189,13 @@ public class IdempotencyFilter extends OncePerRequestFilter {
     }
 
     /**
-     * An answer that invites a retry is not kept, so the retry runs: a 5xx, and any answer with {@code Retry-After}
-     * (a 409 "being processed, retry later", a 429).
+     * An answer that is not kept, so a retry runs again: a 5xx and any answer with {@code Retry-After} (a 409 "being
+     * processed, retry later", a 429) invite the retry; one its route excluded ({@link ReplayExclusion}) holds what
+     * must not be stored (a webhook signing secret).
      */
-    private static boolean isTransient(RecordingResponse answer) {
-        return answer.getStatus() >= 500 || answer.getHeader("Retry-After") != null;
+    private static boolean isTransient(HttpServletRequest request, RecordingResponse answer) {
+        return answer.getStatus() >= 500 || answer.getHeader("Retry-After") != null
+                || ReplayExclusion.isExcluded(request);
     }
 
     /** Keeps an answer below 500 without Retry-After for replay. */

@@ -24,6 +24,7 @@ import org.apache.camel.Exchange;
 public class ProviderCallbacks {
 
     private static final Set<String> STATUSES = Set.of("ISSUED", "REDEEMED", "EXPIRED", "CANCELLED");
+    private static final Set<String> FIELDS = Set.of("voucher_id", "idempotency_key", "status");
 
     private final VoucherProviders providers;
     private final VoucherStore store;
@@ -50,6 +51,7 @@ public class ProviderCallbacks {
         }
         JsonNode root = RequestFields.readObject(json, body == null ? null : new String(body, StandardCharsets.UTF_8));
         List<String> problems = new ArrayList<>();
+        RequestFields.unknownFields(root, FIELDS, "", problems);
         String voucherId = RequestFields.text(root, "voucher_id", "voucher_id", 1, 200, false, problems);
         String key = RequestFields.text(root, "idempotency_key", "idempotency_key", 1, 600, false, problems);
         String status = RequestFields.text(root, "status", "status", 1, 20, true, problems);

@@ -13,9 +13,9 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
 /**
  * Monthly voucher budgets per tenant and currency (calendar months in UTC). A voucher's amount is reserved in the
- * transaction that commits it PENDING, by one conditional UPDATE of the month's row: concurrent issues of one tenant
- * and currency queue on that row and PostgreSQL checks the condition again on the row each one finds, so together
- * they never pass the budget. A FAILED or CANCELLED voucher gives its amount back. The first reservation that
+ * transaction that commits it PENDING, under a lock of the month's row ({@code SELECT ... FOR UPDATE}): concurrent
+ * issues of one tenant and currency take their turn on that row, each sees what the ones before it reserved, so
+ * together they never pass the budget. A FAILED or CANCELLED voucher gives its amount back. The first reservation that
  * reaches the threshold marks the month, so {@code budget.threshold} is emitted once per month.
  */
 class VoucherBudgets {
@@ -46,28 +46,26 @@ class VoucherBudgets {
                 .addValue("currency", currency).addValue("month", month).addValue("amount", amount);
         jdbc.update("INSERT INTO voucher_budget_months (tenant_id, currency, month) VALUES (:tenant, :currency, :month) "
                 + "ON CONFLICT DO NOTHING", args);
-        List<Map<String, Object>> reserved = jdbc.queryForList("UPDATE voucher_budget_months m "
-                + "SET committed = m.committed + :amount "
-                + "WHERE m.tenant_id = :tenant AND m.currency = :currency AND m.month = :month AND NOT EXISTS ("
-                + "  SELECT 1 FROM voucher_budgets b WHERE b.tenant_id = m.tenant_id AND b.currency = m.currency"
-                + "  AND m.committed + :amount > b.monthly_amount) "
-                + "RETURNING m.committed", args);
+        // the month's row, locked: concurrent issues of this tenant and currency wait here, one at a time, and each
+        // sees what the ones before it committed
+        BigDecimal before = jdbc.queryForObject("SELECT committed FROM voucher_budget_months WHERE tenant_id = :tenant "
+                + "AND currency = :currency AND month = :month FOR UPDATE", args, BigDecimal.class);
         Map<String, Object> budget = jdbc.queryForList("SELECT monthly_amount, threshold_percent FROM voucher_budgets "
                 + "WHERE tenant_id = :tenant AND currency = :currency", args).stream().findFirst().orElse(null);
-        if (reserved.isEmpty()) {
-            BigDecimal committed = jdbc.queryForObject("SELECT committed FROM voucher_budget_months WHERE tenant_id = "
-                    + ":tenant AND currency = :currency AND month = :month", args, BigDecimal.class);
-            BigDecimal monthly = budget == null ? BigDecimal.ZERO : (BigDecimal) budget.get("monthly_amount");
+        if (budget != null && before.add(amount).compareTo((BigDecimal) budget.get("monthly_amount")) > 0) {
+            BigDecimal monthly = (BigDecimal) budget.get("monthly_amount");
             throw new ApiProblemException(422, "budget exceeded: amount " + amount.toPlainString() + " " + currency
-                    + " is more than the " + monthly.subtract(committed).max(BigDecimal.ZERO).toPlainString() + " "
+                    + " is more than the " + monthly.subtract(before).max(BigDecimal.ZERO).toPlainString() + " "
                     + currency + " left of this month's budget of " + monthly.toPlainString() + " " + currency);
         }
+        BigDecimal committed = jdbc.queryForObject("UPDATE voucher_budget_months SET committed = committed + :amount "
+                + "WHERE tenant_id = :tenant AND currency = :currency AND month = :month RETURNING committed", args,
+                BigDecimal.class);
         if (budget == null) {
             return null;
         }
         BigDecimal monthly = (BigDecimal) budget.get("monthly_amount");
         int percent = ((Number) budget.get("threshold_percent")).intValue();
-        BigDecimal committed = (BigDecimal) reserved.get(0).get("committed");
         BigDecimal threshold = monthly.multiply(BigDecimal.valueOf(percent)).divide(BigDecimal.valueOf(100), 2,
                 RoundingMode.HALF_UP);
         if (committed.compareTo(threshold) < 0) {

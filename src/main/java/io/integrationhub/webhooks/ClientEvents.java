@@ -65,7 +65,9 @@ public class ClientEvents {
         if (user != null && !user.isBlank()) {
             metadata.put("user_id", user);
         }
-        OutboxEvent event = new OutboxEvent(id, type, 1, "client", id.toString(), tenant, json.writeValueAsString(payload),
+        // keyed by tenant: a tenant's events share one Kafka partition, so they fan out (and reach fifo endpoints) in
+        // the order they were published
+        OutboxEvent event = new OutboxEvent(id, type, 1, "client", tenant, tenant, json.writeValueAsString(payload),
                 metadata);
         transaction.executeWithoutResult(tx -> outbox.append(event));
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);

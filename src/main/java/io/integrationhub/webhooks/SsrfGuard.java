@@ -18,13 +18,16 @@ import org.springframework.security.web.util.matcher.IpAddressMatcher;
  * at delivery the HTTP client resolves through {@link #resolver()}, which refuses a disallowed address, so the check
  * is on the address actually connected to (a DNS answer that changed since creation is caught). Refused: loopback,
  * private (10/8, 172.16/12, 192.168/16), link-local (169.254/16 with the cloud metadata address, fe80::/10), CGNAT
- * (100.64/10), unique-local (fc00::/7), unspecified, multicast and 0/8, unless inside {@code hub.webhooks.allowed-cidrs}.
+ * (100.64/10), unique-local (fc00::/7), unspecified, multicast, 0/8, 192.0.0/24, benchmarking (198.18/15), reserved
+ * (240/4, broadcast), and IPv6 forms that reach IPv4 (mapped, NAT64 64:ff9b::/96, 6to4 2002::/16), unless inside
+ * {@code hub.webhooks.allowed-cidrs}.
  */
 class SsrfGuard {
 
     private static final List<IpAddressMatcher> REFUSED = List.of(
             new IpAddressMatcher("0.0.0.0/8"), new IpAddressMatcher("100.64.0.0/10"),
-            new IpAddressMatcher("fc00::/7"), new IpAddressMatcher("198.18.0.0/15"));
+            new IpAddressMatcher("fc00::/7"), new IpAddressMatcher("198.18.0.0/15"), new IpAddressMatcher("192.0.0.0/24"),
+            new IpAddressMatcher("240.0.0.0/4"), new IpAddressMatcher("64:ff9b::/96"), new IpAddressMatcher("2002::/16"));
 
     private final List<IpAddressMatcher> allowed;
     private final boolean requireHttps;

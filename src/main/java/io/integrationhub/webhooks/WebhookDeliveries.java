@@ -41,6 +41,8 @@ public class WebhookDeliveries {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookDeliveries.class);
     /** Exchange property: the last claim filled its batch, so the delivery route claims again at once. */
     public static final String BATCH_FULL = "webhookBatchFull";
+    /** A receiver's Retry-After is honoured up to this. */
+    static final Duration MAX_RETRY_AFTER = Duration.ofHours(24);
     private static final String ATTEMPT_COLUMNS = "d.tenant_id, d.id, d.message_id, d.endpoint_id, d.event_id, "
             + "d.event_type, d.attempt, d.trigger, d.status, d.due_at, d.attempted_at, d.response_code, d.response_body, "
             + "d.error, d.duration_ms, d.next_attempt_at, d.created_at";
@@ -86,21 +88,23 @@ public class WebhookDeliveries {
         String tenant = exchange.getMessage().getHeader("tenant_id", String.class);
         String type = exchange.getMessage().getHeader("event_type", String.class);
         String eventId = exchange.getMessage().getHeader("event_id", String.class);
-        if (tenant == null || type == null || eventId == null) {
-            return 0;
+        if (tenant == null || type == null || eventId == null || !WebhookEventTypes.SUBSCRIBABLE.contains(type)) {
+            return 0;   // not an event endpoints can subscribe to (the hub's internal ones, capability grants, ...)
         }
         Long kafkaTimestamp = exchange.getMessage().getHeader("kafka.TIMESTAMP", Long.class);
         Instant at = kafkaTimestamp == null ? Instant.now() : Instant.ofEpochMilli(kafkaTimestamp);
         return jdbc.update("INSERT INTO webhook_deliveries (tenant_id, id, message_id, message_seq, endpoint_id, event_id, "
                         + "event_type, event_timestamp, payload, attempt, trigger, status, due_at) "
                         + "SELECT e.tenant_id, gen_random_uuid(), gen_random_uuid(), nextval('webhook_message_seq'), e.id, "
-                        + ":event, :type, :at, CAST(:payload AS jsonb), 1, 'scheduled', 'pending', now() "
+                        + ":event, :type, :at, CAST(:payload AS jsonb), 1, 'scheduled', 'pending', now() + :first * "
+                        + "interval '1 millisecond' "
                         + "FROM webhook_endpoints e WHERE e.tenant_id = :tenant AND e.enabled "
                         + "AND (:type = ANY (e.event_types) OR '*' = ANY (e.event_types)) ORDER BY e.created_at "
                         + "ON CONFLICT DO NOTHING",
                 new MapSqlParameterSource().addValue("tenant", tenant).addValue("type", type)
                         .addValue("event", UUID.fromString(eventId)).addValue("at", Timestamp.from(at))
-                        .addValue("payload", exchange.getMessage().getBody(String.class)));
+                        .addValue("payload", exchange.getMessage().getBody(String.class))
+                        .addValue("first", properties.retrySchedule().get(0).toMillis()));
     }
 
     /** Claims up to a batch of due attempts for this replica (sets {@link #BATCH_FULL}). */
@@ -124,10 +128,15 @@ public class WebhookDeliveries {
                         .addValue("lease", properties.claimLease().toMillis()),
                 (rs, n) -> {
                     List<String> active = new ArrayList<>(2);
-                    active.add(secrets.decrypt(rs.getBytes("secret")));
-                    byte[] previous = rs.getBytes("previous_secret");
-                    if (previous != null) {
-                        active.add(secrets.decrypt(previous));
+                    try {
+                        active.add(secrets.decrypt(rs.getBytes("secret")));
+                        byte[] previous = rs.getBytes("previous_secret");
+                        if (previous != null) {
+                            active.add(secrets.decrypt(previous));
+                        }
+                    } catch (RuntimeException undecryptable) {
+                        // HUB_WEBHOOKS_SECRET_KEY changed, say: this attempt fails (webhook-sink), the batch goes on
+                        active.clear();
                     }
                     return new WebhookAttempt(rs.getObject("id", UUID.class), rs.getString("tenant_id"),
                             rs.getObject("message_id", UUID.class), rs.getObject("endpoint_id", UUID.class),
@@ -168,8 +177,10 @@ public class WebhookDeliveries {
                 }
                 case FAILED -> {
                     failed.increment();
-                    Duration retryAfter = outcome.retryAfter();
-                    Duration wait = nextWait(attempt);
+                    Duration retryAfter = outcome.retryAfter() == null ? null
+                            : outcome.retryAfter().compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : outcome.retryAfter();
+                    Integer code = outcome.responseCode();
+                    Duration wait = code != null && code == 410 ? null : nextWait(attempt);
                     if (wait != null && retryAfter != null && retryAfter.compareTo(wait) > 0) {
                         wait = retryAfter;
                     }
@@ -180,7 +191,6 @@ public class WebhookDeliveries {
                                 .addValue("id", UUID.randomUUID()).addValue("due", Timestamp.from(next)));
                     }
                     failing.add(attempt.endpointId());
-                    Integer code = outcome.responseCode();
                     if (code != null && code == 410) {
                         gone.add(attempt);
                     } else if (retryAfter != null || code != null && (code == 429 || code == 502 || code == 504)) {
@@ -198,16 +208,18 @@ public class WebhookDeliveries {
                         + "attempted_at = NULL WHERE id = :id", later.toArray(SqlParameterSource[]::new));
             }
             if (!done.isEmpty()) {
+                // only an attempt still claimed (a lapsed claim may have been taken and recorded by another replica)
                 jdbc.batchUpdate("UPDATE webhook_deliveries SET status = :status, response_code = :code, "
                         + "response_body = :body, error = :error, duration_ms = :duration, next_attempt_at = :next, "
-                        + "claimed_until = NULL WHERE id = :id", done.toArray(SqlParameterSource[]::new));
+                        + "claimed_until = NULL WHERE id = :id AND status = 'sending'", done.toArray(SqlParameterSource[]::new));
             }
             if (!retries.isEmpty()) {
                 jdbc.batchUpdate("INSERT INTO webhook_deliveries (tenant_id, id, message_id, message_seq, endpoint_id, "
                         + "event_id, event_type, event_timestamp, payload, attempt, trigger, status, due_at) "
                         + "SELECT tenant_id, :id, message_id, message_seq, endpoint_id, event_id, event_type, "
-                        + "event_timestamp, payload, attempt + 1, 'scheduled', 'pending', :due FROM webhook_deliveries "
-                        + "WHERE id = :from", retries.toArray(SqlParameterSource[]::new));
+                        + "event_timestamp, payload, attempt + 1, 'scheduled', 'pending', :due FROM webhook_deliveries d "
+                        + "WHERE id = :from AND NOT EXISTS (SELECT 1 FROM webhook_deliveries n WHERE n.message_id = "
+                        + "d.message_id AND n.attempt > d.attempt)", retries.toArray(SqlParameterSource[]::new));
             }
             if (!healthy.isEmpty()) {
                 jdbc.update("UPDATE webhook_endpoints SET failing_since = NULL WHERE id IN (:ids) AND failing_since IS NOT "
@@ -246,11 +258,11 @@ public class WebhookDeliveries {
     }
 
     /** Disables an endpoint with an {@code endpoint.disabled} event, in the caller's transaction. */
-    private void disable(String tenant, UUID endpointId, String url, String reason) {
+    private boolean disable(String tenant, UUID endpointId, String url, String reason) {
         int changed = jdbc.update("UPDATE webhook_endpoints SET enabled = false, disabled_reason = :reason, updated_at = "
                 + "now() WHERE id = :id AND enabled", Map.of("id", endpointId, "reason", reason));
         if (changed == 0) {
-            return;
+            return false;
         }
         LOG.warn("Webhook endpoint {} ({}) of tenant {} disabled: {}", endpointId, url, tenant, reason);
         Map<String, Object> payload = new LinkedHashMap<>();
@@ -263,6 +275,7 @@ public class WebhookDeliveries {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write endpoint.disabled as JSON", e);
         }
+        return true;
     }
 
     /** The clustered job: endpoints whose every delivery failed for {@code hub.webhooks.disable-after} are disabled. */
@@ -270,12 +283,14 @@ public class WebhookDeliveries {
         List<Map<String, Object>> failingLong = jdbc.queryForList("SELECT tenant_id, id, url FROM webhook_endpoints "
                         + "WHERE enabled AND failing_since < now() - :after * interval '1 millisecond'",
                 Map.of("after", properties.disableAfter().toMillis()));
+        int disabled = 0;
         for (Map<String, Object> endpoint : failingLong) {
-            transaction.executeWithoutResult(tx -> disable((String) endpoint.get("tenant_id"), (UUID) endpoint.get("id"),
+            Boolean done = transaction.execute(tx -> disable((String) endpoint.get("tenant_id"), (UUID) endpoint.get("id"),
                     (String) endpoint.get("url"), "every delivery failed for " + properties.disableAfter().toDays()
                             + " days (hub.webhooks.disable-after)"));
+            disabled += Boolean.TRUE.equals(done) ? 1 : 0;
         }
-        return failingLong.size();
+        return disabled;
     }
 
     /** The clustered job: attempts older than {@code hub.webhooks.retention} go, in batches; pending ones stay. */
@@ -369,7 +384,7 @@ public class WebhookDeliveries {
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("endpoint_id", endpoint.get("id"));
-        answer.put("since", since.toString());
+        answer.put("since", ((Timestamp) since).toInstant().toString());
         answer.put("messages", messages.size());
         answer.put("recovered", recovered);
         return answer;

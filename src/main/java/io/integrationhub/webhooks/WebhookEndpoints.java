@@ -121,6 +121,8 @@ public class WebhookEndpoints {
     public void delete(Exchange exchange, String tenant, String id) {
         Map<String, Object> endpoint = owned(tenant, id);
         jdbc.update("DELETE FROM webhook_endpoints WHERE id = :id", Map.of("id", endpoint.get("id")));
+        // its rate-limit buckets (one per limit it had: <endpoint id>:<limit>)
+        jdbc.update("DELETE FROM webhook_rate_buckets WHERE id LIKE :prefix", Map.of("prefix", endpoint.get("id") + ":%"));
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 204);
         exchange.getMessage().setBody(null);
     }

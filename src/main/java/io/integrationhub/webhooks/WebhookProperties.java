@@ -20,7 +20,8 @@ import org.springframework.validation.annotation.Validated;
  * @param secretKey encrypts the endpoints' signing secrets at rest ({@code HUB_WEBHOOKS_SECRET_KEY}, required)
  * @param allowedCidrs networks a webhook URL may reach although private or loopback (dev: 127.0.0.0/8)
  * @param requireHttps refuse http:// endpoint URLs
- * @param retrySchedule the wait before each attempt: the first is the first attempt's, the rest the retries'
+ * @param retrySchedule the wait before each attempt: the first is the first attempt's (after fan-out), the rest
+ *     the retries'
  * @param jitter up to this share of each wait is added at random, so retries of many deliveries spread out
  * @param timeout of one delivery (connect and response)
  * @param rotationGrace how long the old secret still signs after a rotation
@@ -47,7 +48,7 @@ public record WebhookProperties(
         @Min(10) @Max(60_000) @DefaultValue("100") long pollInterval,
         @Min(1) @Max(5000) @DefaultValue("200") int batchSize,
         @Min(1) @Max(1000) @DefaultValue("50") int concurrency,
-        @NotNull @DefaultValue("2m") Duration claimLease,
+        @NotNull @DefaultValue("10m") Duration claimLease,
         @NotNull @DefaultValue("5d") Duration disableAfter,
         @NotNull @DefaultValue("90d") Duration retention,
         @NotNull @DefaultValue("256KB") DataSize maxEventSize,

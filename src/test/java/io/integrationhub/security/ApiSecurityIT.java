@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.integrationhub.platform.web.ApiSecurityConfiguration;
 import io.integrationhub.platform.web.RestOperations;
 import io.integrationhub.support.ApiClient;
 import io.integrationhub.support.HubIntegrationTest;
@@ -238,8 +239,12 @@ class ApiSecurityIT extends HubIntegrationTest {
     void everyRestOperationDeclaresItsCapability() {
         List<RestOperations.Operation> all = operations.all();
         assertThat(all).isNotEmpty();
-        assertThat(all).allSatisfy(operation -> assertThat(operation.capabilities())
-                .as("%s %s declares a capability", operation.method(), operation.path()).isNotEmpty());
+        // but those on the open paths (the voucher providers' callbacks, proven by their HMAC signature instead)
+        assertThat(all).filteredOn(operation -> !ApiSecurityConfiguration.isOpenPath("/api" + operation.path()))
+                .allSatisfy(operation -> assertThat(operation.capabilities())
+                        .as("%s %s declares a capability", operation.method(), operation.path()).isNotEmpty());
+        assertThat(all).filteredOn(operation -> ApiSecurityConfiguration.isOpenPath("/api" + operation.path()))
+                .extracting(RestOperations.Operation::path).containsExactly("/v1/webhooks/inbound/{provider}");
     }
 
     @Test

@@ -61,6 +61,20 @@ class WebhookBadInputIT extends HubIntegrationTest {
     }
 
     @Test
+    void theSecretIsStoredEncryptedAndNeverKeptForAReplay() throws Exception {
+        String key = UUID.randomUUID().toString();
+        HttpResponse<String> created = webhooks.send("POST", "/api/v1/webhooks/endpoints",
+                "{\"url\": \"http://127.0.0.1:9/x\", \"event_types\": [\"*\"]}", "Idempotency-Key", key);
+        assertThat(created.statusCode()).isEqualTo(201);
+        String secret = WebhookSupport.JSON.readTree(created.body()).path("secret").asText();
+        String id = WebhookSupport.JSON.readTree(created.body()).path("id").asText();
+        byte[] stored = jdbc.queryForObject("SELECT secret FROM webhook_endpoints WHERE id = ?::uuid", byte[].class, id);
+        assertThat(new String(stored, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(secret.substring(6, 20));
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM idempotency_keys WHERE encode(response_body, 'escape') LIKE "
+                + "'%whsec_%'", Integer.class)).isZero();
+    }
+
+    @Test
     void anotherTenantsEndpointIsRefused() throws Exception {
         String id = webhooks.endpoint("http://127.0.0.1:9/x", "[\"*\"]", null).path("id").asText();
         WebhookSupport other = new WebhookSupport(port, jdbc, "tenant-" + UUID.randomUUID());

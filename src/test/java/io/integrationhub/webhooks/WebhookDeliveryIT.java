@@ -100,6 +100,31 @@ class WebhookDeliveryIT extends HubIntegrationTest {
     }
 
     @Test
+    void theHubsOwnEventsArriveAndA429SlowsTheEndpointDown() throws Exception {
+        JsonNode endpoint = webhooks.endpoint(receiver.url("/vouchers"), "[\"voucher.issued\"]", null);
+        String id = endpoint.path("id").asText();
+        receiver.answer("/vouchers", 429);   // with Retry-After: 1
+        HttpResponse<String> voucher = webhooks.send("POST", "/api/v1/vouchers", "{\"provider\": \"airtime\", "
+                + "\"type\": \"airtime\", \"msisdn\": \"+263771234567\", \"amount\": 3, \"currency\": \"USD\"}",
+                "Idempotency-Key", UUID.randomUUID().toString());
+        assertThat(voucher.statusCode()).as(voucher.body()).isEqualTo(201);
+
+        await().atMost(DELIVERED).until(() -> receiver.at("/vouchers").size() == 2);
+        JsonNode body = WebhookSupport.JSON.readTree(receiver.at("/vouchers").get(1).body());
+        assertThat(body.path("type").asText()).isEqualTo("voucher.issued");
+        assertThat(body.path("data").path("voucher_id").asText())
+                .isEqualTo(WebhookSupport.JSON.readTree(voucher.body()).path("id").asText());
+        // the endpoint was held back for its Retry-After (1 s), not retried on the schedule (300 ms)
+        assertThat(Duration.between(receiver.at("/vouchers").get(0).at(), receiver.at("/vouchers").get(1).at()))
+                .isGreaterThanOrEqualTo(Duration.ofMillis(950));
+        JsonNode changed = WebhookSupport.JSON.readTree(webhooks.send("PATCH", "/api/v1/webhooks/endpoints/" + id,
+                "{\"description\": \"vouchers\", \"rate_limit_per_second\": 5}").body());
+        assertThat(changed.path("description").asText()).isEqualTo("vouchers");
+        assertThat(changed.path("rate_limit_per_second").asInt()).isEqualTo(5);
+        assertThat(changed.path("throttled_until").isNull()).isFalse();
+    }
+
+    @Test
     void anEndpointAnswering410IsDisabledWithAnEvent() throws Exception {
         JsonNode endpoint = webhooks.endpoint(receiver.url("/gone"), "[\"reward.issued\"]", null);
         receiver.answer("/gone", 410);

@@ -22,7 +22,7 @@ final class WebhookSupport {
         this.api = new ApiClient(port);
         this.jdbc = jdbc;
         this.tenant = tenant;
-        this.token = TestTokens.of("webhook-tester", tenant, null, List.of("integrator", "operator", "event_publisher"));
+        this.token = TestTokens.of("webhook-tester", tenant, null, List.of("integrator", "operator", "event_publisher", "voucher_manager"));
     }
 
     HttpResponse<String> createEndpoint(String body) throws Exception {
@@ -59,8 +59,8 @@ final class WebhookSupport {
         return api.post(path, body, token);
     }
 
-    HttpResponse<String> send(String method, String path, String body) throws Exception {
-        return api.send(method, path, body, token);
+    HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
+        return api.send(method, path, body, token, headers);
     }
 
     JsonNode deliveries(String endpointId, String query) throws Exception {

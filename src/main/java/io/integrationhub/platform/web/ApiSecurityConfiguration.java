@@ -9,6 +9,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.server.PathContainer;
 import org.springframework.security.authorization.AuthorizationDeniedException;
 import org.springframework.security.authorization.AuthorizationManager;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -22,6 +23,7 @@ import org.springframework.security.web.access.intercept.RequestAuthorizationCon
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.web.util.pattern.PathPatternParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
@@ -51,6 +53,12 @@ public class ApiSecurityConfiguration {
      */
     private static final List<String> OPEN_PATHS = List.of("/api/api-doc", "/api/api-doc/**", "/api/v1/dev/token",
             "/api/v1/webhooks/inbound/*");
+
+    /** Whether {@code path} (under /api) is served without a bearer token. */
+    public static boolean isOpenPath(String path) {
+        PathContainer container = PathContainer.parsePath(path);
+        return OPEN_PATHS.stream().anyMatch(pattern -> PathPatternParser.defaultInstance.parse(pattern).matches(container));
+    }
 
     @Bean
     ProblemResponses problemResponses(ObjectMapper json) {
