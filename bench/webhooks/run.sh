@@ -3,12 +3,12 @@
 #  1. drain: a backlog of EVENTS signed, logged deliveries to one endpoint, from the hub to a local HTTP sink
 #     (deliveries/s from enabling the endpoint to the last arrival), beside a raw java.net.http.HttpClient posting
 #     the same bodies to the same sink with the same concurrency (hub.webhooks.concurrency, 50), in the same run;
-#  2. latency: events published through POST /api/v1/events at RATE per second for SECONDS: the time from each
-#     event's commit (the 202 answer) to its arrival at the sink, p50/p99 (outbox, Kafka, fan-out, delivery).
+#  2. latency: events published through POST /api/v1/events at each of RATES per second for SECONDS: the time from
+#     each event's commit (the 202 answer) to its arrival at the sink, p50/p99 (outbox, Kafka, fan-out, delivery).
 #
 #   bench/webhooks/run.sh
 #
-# Environment (all optional): EVENTS (backlog size, default 20000), ROUNDS (default 2), RATE (default 500),
+# Environment (all optional): EVENTS (backlog size, default 20000), ROUNDS (default 2), RATES (default 100,500),
 # SECONDS (default 20), BENCH_DB (default hub_bench), SKIP_BUILD=1.
 # The hub and the client (io.integrationhub.bench.WebhookBenchmark, with the sink in it) are two JVMs on this
 # machine. The table is printed and written to bench/results/webhooks-<date>-<time>.txt.
@@ -16,7 +16,7 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$REPO"
 source bench/lib/hub.sh
-for v in EVENTS ROUNDS RATE SECONDS; do
+for v in EVENTS ROUNDS SECONDS; do
     if [[ -n "${!v:-}" && ! "${!v}" =~ ^[0-9]+$ ]]; then die "$v must be a whole number, got '${!v}'"; fi
 done
 hub_build

@@ -96,8 +96,9 @@ class SsrfGuard {
                         : "a link-local address")
                 : address.isSiteLocalAddress() ? "a private address"
                 : address.isMulticastAddress() ? "a multicast address"
-                : REFUSED.stream().anyMatch(m -> m.matches(ip)) ? (address instanceof Inet6Address
-                        ? "a unique-local address" : "a reserved or CGNAT address")
+                : REFUSED.stream().anyMatch(m -> m.matches(ip)) ? (!(address instanceof Inet6Address)
+                        ? "a reserved or CGNAT address" : ip.startsWith("f") ? "a unique-local address"
+                        : "an IPv6 form of an IPv4 address (NAT64 or 6to4)")
                 : null;
         if (kind == null && address instanceof Inet6Address v6 && isMappedV4(v6)) {
             try {

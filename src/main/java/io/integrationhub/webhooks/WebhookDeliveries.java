@@ -127,16 +127,18 @@ public class WebhookDeliveries {
                 new MapSqlParameterSource().addValue("limit", properties.batchSize())
                         .addValue("lease", properties.claimLease().toMillis()),
                 (rs, n) -> {
+                    // a secret that cannot be decrypted (HUB_WEBHOOKS_SECRET_KEY changed, say) does not sign; with
+                    // none left the attempt fails in webhook-sink and the rest of the batch goes on
                     List<String> active = new ArrayList<>(2);
-                    try {
-                        active.add(secrets.decrypt(rs.getBytes("secret")));
-                        byte[] previous = rs.getBytes("previous_secret");
-                        if (previous != null) {
-                            active.add(secrets.decrypt(previous));
+                    for (String column : List.of("secret", "previous_secret")) {
+                        byte[] stored = rs.getBytes(column);
+                        if (stored != null) {
+                            try {
+                                active.add(secrets.decrypt(stored));
+                            } catch (RuntimeException undecryptable) {
+                                LOG.warn("Webhook endpoint {}: its {} cannot be decrypted", rs.getObject("endpoint_id"), column);
+                            }
                         }
-                    } catch (RuntimeException undecryptable) {
-                        // HUB_WEBHOOKS_SECRET_KEY changed, say: this attempt fails (webhook-sink), the batch goes on
-                        active.clear();
                     }
                     return new WebhookAttempt(rs.getObject("id", UUID.class), rs.getString("tenant_id"),
                             rs.getObject("message_id", UUID.class), rs.getObject("endpoint_id", UUID.class),
@@ -205,7 +207,7 @@ public class WebhookDeliveries {
         transaction.executeWithoutResult(tx -> {
             if (!later.isEmpty()) {
                 jdbc.batchUpdate("UPDATE webhook_deliveries SET status = 'pending', due_at = :due, claimed_until = NULL, "
-                        + "attempted_at = NULL WHERE id = :id", later.toArray(SqlParameterSource[]::new));
+                        + "attempted_at = NULL WHERE id = :id AND status = 'sending'", later.toArray(SqlParameterSource[]::new));
             }
             if (!done.isEmpty()) {
                 // only an attempt still claimed (a lapsed claim may have been taken and recorded by another replica)
@@ -218,8 +220,10 @@ public class WebhookDeliveries {
                         + "event_id, event_type, event_timestamp, payload, attempt, trigger, status, due_at) "
                         + "SELECT tenant_id, :id, message_id, message_seq, endpoint_id, event_id, event_type, "
                         + "event_timestamp, payload, attempt + 1, 'scheduled', 'pending', :due FROM webhook_deliveries d "
-                        + "WHERE id = :from AND NOT EXISTS (SELECT 1 FROM webhook_deliveries n WHERE n.message_id = "
-                        + "d.message_id AND n.attempt > d.attempt)", retries.toArray(SqlParameterSource[]::new));
+                        // only after this batch recorded the attempt as failed, and once
+                        + "WHERE id = :from AND status = 'failed' AND next_attempt_at = :due AND NOT EXISTS (SELECT 1 "
+                        + "FROM webhook_deliveries n WHERE n.message_id = d.message_id AND n.attempt > d.attempt)",
+                        retries.toArray(SqlParameterSource[]::new));
             }
             if (!healthy.isEmpty()) {
                 jdbc.update("UPDATE webhook_endpoints SET failing_since = NULL WHERE id IN (:ids) AND failing_since IS NOT "

@@ -33,6 +33,7 @@ import org.springframework.validation.annotation.Validated;
  * @param retention attempts older than this are purged
  * @param maxEventSize the largest {@code POST /api/v1/events} body
  * @param jobsCron when the clustered jobs run (disable failing endpoints, purge old attempts)
+ * @param fanOutConsumers Kafka consumers of the fan-out subscription in each replica
  */
 @Validated
 @ConfigurationProperties("hub.webhooks")
@@ -52,4 +53,5 @@ public record WebhookProperties(
         @NotNull @DefaultValue("5d") Duration disableAfter,
         @NotNull @DefaultValue("90d") Duration retention,
         @NotNull @DefaultValue("256KB") DataSize maxEventSize,
-        @NotBlank @DefaultValue("0 */10 * * * ?") String jobsCron) {}
+        @NotBlank @DefaultValue("0 */10 * * * ?") String jobsCron,
+        @Min(1) @Max(32) @DefaultValue("3") int fanOutConsumers) {}

@@ -32,7 +32,7 @@ class MalformedBodyIT extends HubIntegrationTest {
     /** Values for path parameters; {capability} names one the admin role already has, so a body-less PUT changes nothing. */
     private static final Map<String, String> PATH_VALUES = Map.of("topic", "corpus-dlq", "userId", "corpus-user",
             "role", "admin", "capability", "admin:all", "id", "00000000-0000-4000-8000-00000000c0de",
-            "orgId", "org-corpus", "aaaOrgId", "org-corpus");
+            "orgId", "org-corpus", "aaaOrgId", "org-corpus", "currency", "USD", "name", "airtime", "provider", "airtime");
 
     /** Tables that are not business data: the Idempotency-Key record of a refused request is kept on purpose. */
     private static final Set<String> NOT_BUSINESS = Set.of("idempotency_keys");

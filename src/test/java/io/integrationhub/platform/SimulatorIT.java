@@ -373,29 +373,28 @@ class SimulatorIT extends HubIntegrationTest {
     }
 
     @Test
-    void providerIssuesAVoucherOncePerReference() throws Exception {
-        Map<String, Object> request = Map.of("reference", UUID.randomUUID().toString(), "amount", 5,
-                "currency", "USD", "recipient", "+263771234567");
-        ResponseEntity<String> first = http.postForEntity(url("/sim/providers/airtime/vouchers"), request, String.class);
-        ResponseEntity<String> again = http.postForEntity(url("/sim/providers/airtime/vouchers"), request, String.class);
+    void providerIssuesAVoucherOncePerIdempotencyKey() throws Exception {
+        String key = "sim-" + UUID.randomUUID();
+        String body = "{\"type\":\"airtime\",\"msisdn\":\"+263771234567\",\"amount\":5,\"currency\":\"USD\"}";
+        ResponseEntity<String> first = issue("airtime", key, body);
+        ResponseEntity<String> again = issue("airtime", key, body);
 
-        assertThat(first.getStatusCode().value()).isEqualTo(201);
+        assertThat(first.getStatusCode().value()).as(first.getBody()).isEqualTo(201);
         assertThat(again.getStatusCode().value()).isEqualTo(200);
         JsonNode voucher = json.readTree(first.getBody());
-        assertThat(json.readTree(again.getBody()).at("/voucherId").asText()).isEqualTo(voucher.at("/voucherId").asText());
+        assertThat(json.readTree(again.getBody()).at("/voucher_id").asText()).isEqualTo(voucher.at("/voucher_id").asText());
         assertThat(voucher.at("/status").asText()).isEqualTo("ISSUED");
     }
 
     @Test
     void providerErrorRateAndLatencyAreInjectedPerProvider() {
         http.put(url("/sim/providers/airtime/faults"), Map.of("errorRate", 1.0, "latencyMs", 50, "outage", false));
-        Map<String, Object> request = Map.of("reference", "r-" + UUID.randomUUID(), "amount", 1,
-                "currency", "ZWG", "recipient", "+263771234567");
+        String body = "{\"type\":\"data\",\"msisdn\":\"+263771234567\",\"amount\":1,\"currency\":\"ZWG\"}";
 
         long start = System.nanoTime();
-        ResponseEntity<String> airtime = http.postForEntity(url("/sim/providers/airtime/vouchers"), request, String.class);
+        ResponseEntity<String> airtime = issue("airtime", "sim-" + UUID.randomUUID(), body);
         long elapsedMs = (System.nanoTime() - start) / 1_000_000;
-        ResponseEntity<String> data = http.postForEntity(url("/sim/providers/data/vouchers"), request, String.class);
+        ResponseEntity<String> data = issue("data", "sim-" + UUID.randomUUID(), body);
 
         assertThat(airtime.getStatusCode().value()).isEqualTo(500);
         assertThat(elapsedMs).isGreaterThanOrEqualTo(50);
@@ -404,18 +403,37 @@ class SimulatorIT extends HubIntegrationTest {
 
     @Test
     void badSimulatorInputGetsAProblemDetail() {
-        ResponseEntity<String> badCurrency = http.postForEntity(url("/sim/providers/data/vouchers"),
-                Map.of("reference", "x", "amount", 1, "currency", "EUR", "recipient", "+2637"), String.class);
+        ResponseEntity<String> badCurrency = issue("data", "sim-" + UUID.randomUUID(),
+                "{\"type\":\"data\",\"msisdn\":\"+263771234567\",\"amount\":1,\"currency\":\"EUR\"}");
         ResponseEntity<String> badFaults = http.exchange(url("/sim/aaa/faults"), HttpMethod.PUT,
                 new HttpEntity<>(Map.of("errorRate", 2)), String.class);
         ResponseEntity<String> badStatusCode = http.exchange(url("/sim/aaa/faults"), HttpMethod.PUT,
                 new HttpEntity<>(Map.of("statusCode", 200)), String.class);
         ResponseEntity<String> unknownProvider = http.getForEntity(url("/sim/providers/nope/faults"), String.class);
+        ResponseEntity<String> operatorOperation = http.exchange(url("/sim/providers/airtime/faults"), HttpMethod.PUT,
+                new HttpEntity<>(Map.of("failOperations", List.of("redeem"))), String.class);
 
         assertThat(badCurrency.getStatusCode().value()).isEqualTo(400);
+        assertThat(badCurrency.getBody()).contains("currency");
         assertThat(badFaults.getStatusCode().value()).isEqualTo(400);
         assertThat(badStatusCode.getStatusCode().value()).isEqualTo(400);
         assertThat(unknownProvider.getStatusCode().value()).isEqualTo(404);
+        assertThat(operatorOperation.getStatusCode().value()).isEqualTo(400);   // only the contract's operations fail
+    }
+
+    /** A signed issue call, as the hub makes it, with the dev profile's key and secret of that provider. */
+    private ResponseEntity<String> issue(String provider, String key, String body) {
+        long timestamp = System.currentTimeMillis() / 1000;
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        HttpHeaders headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_JSON);
+        headers.set("X-Api-Key", "dev-" + provider + "-key");
+        headers.set("X-Timestamp", Long.toString(timestamp));
+        headers.set("X-Idempotency-Key", key);
+        headers.set("X-Signature", io.integrationhub.vouchers.ProviderSignature.sign("dev-" + provider + "-secret", "POST",
+                "/api/v1/issue", timestamp, bytes));
+        return http.exchange(url("/sim/providers/" + provider + "/api/v1/issue"), HttpMethod.POST,
+                new HttpEntity<>(bytes, headers), String.class);
     }
 
     /** A call to the AAA simulator with an API key; {@code path} is below /sim/aaa and may hold {placeholders}. */

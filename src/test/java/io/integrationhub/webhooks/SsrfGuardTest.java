@@ -16,7 +16,8 @@ class SsrfGuardTest {
     @Test
     void refusesEveryInternalAddressAndAllowsPublicOnes() throws Exception {
         for (String internal : List.of("127.0.0.1", "10.0.0.1", "172.16.5.4", "192.168.1.1", "169.254.169.254",
-                "100.64.1.1", "0.0.0.0", "::1", "fe80::1", "fd12::1", "::ffff:10.0.0.1", "224.0.0.1")) {
+                "100.64.1.1", "0.0.0.0", "::1", "fe80::1", "fd12::1", "::ffff:10.0.0.1", "224.0.0.1", "192.0.0.8", "240.1.2.3",
+                "255.255.255.255", "64:ff9b::a00:1", "2002:a00:1::1")) {
             assertThat(guard.refusal(InetAddress.getByName(internal))).as(internal).isNotNull();
         }
         assertThat(guard.refusal(InetAddress.getByName("93.184.216.34"))).isNull();

@@ -72,6 +72,12 @@ class WebhookBadInputIT extends HubIntegrationTest {
         assertThat(new String(stored, java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain(secret.substring(6, 20));
         assertThat(jdbc.queryForObject("SELECT count(*) FROM idempotency_keys WHERE encode(response_body, 'escape') LIKE "
                 + "'%whsec_%'", Integer.class)).isZero();
+        // not kept, so not replayed: the same request again runs again (and shows its own secret once)
+        HttpResponse<String> again = webhooks.send("POST", "/api/v1/webhooks/endpoints",
+                "{\"url\": \"http://127.0.0.1:9/x\", \"event_types\": [\"*\"]}", "Idempotency-Key", key);
+        assertThat(again.statusCode()).isEqualTo(201);
+        assertThat(again.headers().firstValue("Idempotent-Replayed")).isEmpty();
+        assertThat(WebhookSupport.JSON.readTree(again.body()).path("id").asText()).isNotEqualTo(id);
     }
 
     @Test
