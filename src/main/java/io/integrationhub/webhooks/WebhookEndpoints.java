@@ -146,6 +146,11 @@ public class WebhookEndpoints {
         return answer;
     }
 
+    /** Exchange property {@code webhookEndpoint}: the caller's endpoint (a bean step, so a 403 or 404 is answered). */
+    public void ownedInto(Exchange exchange, String tenant, String id) {
+        exchange.setProperty("webhookEndpoint", owned(tenant, id));
+    }
+
     /** The endpoint row as a map; another tenant's answers 403, none 404. */
     Map<String, Object> owned(String tenant, String id) {
         UUID uuid = RequestFields.uuid(id, "id");
