@@ -90,6 +90,17 @@ public final class WebhookBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        // exit either way: the sink's threads would keep the JVM (and run.sh) alive after a failure
+        try {
+            measure(args);
+        } catch (Throwable failure) {
+            failure.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    private static void measure(String[] args) throws Exception {
         int events = env("EVENTS", 20_000);
         int rounds = env("ROUNDS", 2);
         String rates = System.getenv().getOrDefault("RATES", "100,500");
@@ -144,7 +155,6 @@ public final class WebhookBenchmark {
         Files.writeString(results, report.toString());
         System.out.println("written to " + results);
         bench.sink.stop(0);
-        System.exit(0);
     }
 
     /** A new endpoint of the bench tenant at the sink's path, for one event type; its id. */
@@ -194,9 +204,16 @@ public final class WebhookBenchmark {
         for (int w = 0; w < CONCURRENCY; w++) {
             workers.add(pool.submit(() -> {
                 while (next.getAndIncrement() < count) {
-                    http.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                    HttpRequest post = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
                             .header("webhook-id", UUID.randomUUID().toString())
-                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding());
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                    try {
+                        http.send(post, HttpResponse.BodyHandlers.discarding());
+                    } catch (java.io.IOException closedByTheSink) {
+                        // the JDK server closed an idle kept-alive connection under the client: send it again, as the
+                        // hub's client does after such a failure on its next attempt
+                        http.send(post, HttpResponse.BodyHandlers.discarding());
+                    }
                 }
                 return null;
             }));
