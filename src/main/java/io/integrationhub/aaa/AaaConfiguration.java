@@ -5,6 +5,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.integrationhub.platform.calls.CircuitBreakers;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.component.http.HttpComponent;
 import org.springframework.beans.factory.annotation.Value;
@@ -42,14 +43,8 @@ class AaaConfiguration {
     @Bean
     CircuitBreaker aaaCircuitBreaker(AaaProperties properties, MeterRegistry meters) {
         AaaProperties.Breaker breaker = properties.breaker();
-        CircuitBreakerConfig config = CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(breaker.slidingWindowSize())
-                .minimumNumberOfCalls(breaker.minimumCalls())
-                .failureRateThreshold(breaker.failureRateThreshold())
-                .waitDurationInOpenState(breaker.waitInOpen())
-                .permittedNumberOfCallsInHalfOpenState(breaker.halfOpenCalls())
-                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+        CircuitBreakerConfig config = CircuitBreakers.countBased(breaker.failureRateThreshold(),
+                        breaker.slidingWindowSize(), breaker.minimumCalls(), breaker.waitInOpen(), breaker.halfOpenCalls())
                 // AAA answered about the request: it is up
                 .ignoreExceptions(AaaNotFoundException.class, AaaConflictException.class, AaaBusinessException.class)
                 .build();

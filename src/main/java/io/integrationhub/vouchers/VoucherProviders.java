@@ -1,9 +1,9 @@
 package io.integrationhub.vouchers;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.micrometer.tagged.TaggedCircuitBreakerMetrics;
+import io.integrationhub.platform.calls.CircuitBreakers;
 import io.integrationhub.platform.calls.ServiceUrl;
 import io.integrationhub.platform.web.ApiProblemException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,15 +44,9 @@ public class VoucherProviders {
     public VoucherProviders(VoucherProperties properties, boolean simulatorsEnabled, Environment environment,
             MeterRegistry meters) {
         VoucherProperties.Breaker breaker = properties.breaker();
-        CircuitBreakerRegistry registry = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(breaker.slidingWindowSize())
-                .minimumNumberOfCalls(breaker.minimumCalls())
-                .failureRateThreshold(breaker.failureRateThreshold())
-                .waitDurationInOpenState(breaker.waitInOpen())
-                .permittedNumberOfCallsInHalfOpenState(breaker.halfOpenCalls())
-                .automaticTransitionFromOpenToHalfOpenEnabled(true)
-                .build());
+        CircuitBreakerRegistry registry = CircuitBreakerRegistry.of(CircuitBreakers.countBased(
+                breaker.failureRateThreshold(), breaker.slidingWindowSize(), breaker.minimumCalls(), breaker.waitInOpen(),
+                breaker.halfOpenCalls()).build());
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(registry).bindTo(meters);
         List<String> problems = new ArrayList<>();
         properties.providers().forEach((name, settings) -> {

@@ -54,5 +54,8 @@ class ProviderCallbackIT extends VoucherIntegrationTest {
         HttpResponse<String> bad = callback("{\"voucher_id\": \"x\", \"status\": \"LOST\"}", SECRET, now);
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("status: must be one of");
+        HttpResponse<String> unknown = callback("{\"voucher_id\": \"x\", \"status\": \"REDEEMED\", \"pin\": 1}", SECRET, now);
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(unknown.body()).contains("pin: unknown field");
     }
 }

@@ -37,6 +37,22 @@ class WebhookJobsIT extends HubIntegrationTest {
     }
 
     @Test
+    void anEndpointWhoseSecretCannotBeDecryptedFailsItsAttemptsOnly() throws Exception {
+        WebhookSupport webhooks = new WebhookSupport(port, jdbc, "tenant-" + UUID.randomUUID());
+        String id = webhooks.endpoint("http://127.0.0.1:9/x", "[\"reward.issued\"]", null).path("id").asText();
+        // as if HUB_WEBHOOKS_SECRET_KEY had changed since the secret was stored
+        jdbc.update("UPDATE webhook_endpoints SET secret = decode('00112233445566778899aabbccddeeff00112233', 'hex') "
+                + "WHERE id = ?::uuid", id);
+        webhooks.published("reward.issued", "{\"n\": 1}");
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            JsonNode failed = webhooks.deliveries(id, "status=failed").path("items");
+            assertThat(failed).isNotEmpty();
+            assertThat(failed.get(0).path("error").asText()).contains("signing secret cannot be decrypted");
+        });
+    }
+
+    @Test
     void anEndpointFailingForDaysIsDisabledAndOldAttemptsArePurged() throws Exception {
         WebhookSupport webhooks = new WebhookSupport(port, jdbc, "tenant-" + UUID.randomUUID());
         String failing = webhooks.endpoint("http://127.0.0.1:9/a", "[\"*\"]", null).path("id").asText();
