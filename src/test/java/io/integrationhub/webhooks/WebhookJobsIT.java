@@ -28,7 +28,7 @@ class WebhookJobsIT extends HubIntegrationTest {
         jdbc.update("UPDATE webhook_endpoints SET url = 'http://10.255.255.1:9/x' WHERE id = ?::uuid", id);
         webhooks.published("reward.issued", "{\"n\": 1}");
 
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             JsonNode first = webhooks.deliveries(id, "status=failed").path("items");
             assertThat(first).isNotEmpty();
             assertThat(first.get(0).path("error").asText()).contains("refused by the SSRF guard")
@@ -45,7 +45,7 @@ class WebhookJobsIT extends HubIntegrationTest {
                 + "WHERE id = ?::uuid", id);
         webhooks.published("reward.issued", "{\"n\": 1}");
 
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             JsonNode failed = webhooks.deliveries(id, "status=failed").path("items");
             assertThat(failed).isNotEmpty();
             assertThat(failed.get(0).path("error").asText()).contains("signing secret cannot be decrypted");
