@@ -39,6 +39,7 @@ final class WebhookReceiver implements AutoCloseable {
         server.createContext("/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
             if (!delay.isZero()) {
+                // the receiver is a slow server (its answer is late), not a test waiting for something
                 try {
                     Thread.sleep(delay.toMillis());
                 } catch (InterruptedException e) {
