@@ -48,10 +48,25 @@ public class FpoLifecycle {
                     .orElseThrow(() -> ApiProblemException.conflict("registration_no: an FPO with registration number '"
                             + request.registrationNo() + "' exists already in this tenant"));
             events.append("fpo.created", created, Map.of());
+            if (initial == FpoStatus.PENDING_SETUP) {
+                claimForThisRequest(exchange, created);
+            }
             return created;
         });
         exchange.getMessage().setHeader(FPO_ID, fpo.id().toString());
         exchange.setProperty(SETUP_DUE, initial == FpoStatus.PENDING_SETUP);
+    }
+
+    /**
+     * Takes the setup of an FPO this request has just made PENDING_SETUP, in the same transaction, so the scheduled
+     * reconciliation (which picks unclaimed PENDING_SETUP FPOs) cannot take it first and make this request's own run
+     * answer "running already". The run started next by the route uses the claim ({@link FpoSetup#CLAIM}).
+     */
+    private void claimForThisRequest(Exchange exchange, Fpo fpo) {
+        UUID claim = UUID.randomUUID();
+        store.claimSetup(fpo.id(), claim, properties.setupLease())
+                .orElseThrow(() -> new IllegalStateException("FPO " + fpo.id() + " could not be claimed in its own transaction"));
+        exchange.getMessage().setHeader(FpoSetup.CLAIM, claim.toString());
     }
 
     /** The caller's FPO as the API shows it; another tenant's answers 403. */
@@ -82,7 +97,7 @@ public class FpoLifecycle {
         transaction.executeWithoutResult(tx -> {
             Fpo verified = changed(store.transition(fpo, FpoStatus.VERIFIED), fpo);
             events.append("fpo.verified", verified, Map.of("verified_by", caller(exchange, "hubUserId")));
-            changed(store.transition(verified, FpoStatus.PENDING_SETUP), verified);
+            claimForThisRequest(exchange, changed(store.transition(verified, FpoStatus.PENDING_SETUP), verified));
         });
         exchange.getMessage().setHeader(FPO_ID, fpo.id().toString());
     }

@@ -23,6 +23,8 @@ public class FpoSetup {
     private static final Logger LOG = LoggerFactory.getLogger(FpoSetup.class);
     /** Header: what started the run (create, verify, retry_setup, complete_setup, reconcile, stuck_retry). */
     public static final String TRIGGER = "fpoSetupTrigger";
+    /** Header: the setup claim the request took when it made the FPO PENDING_SETUP (create, verify); else none. */
+    public static final String CLAIM = "fpoSetupClaim";
 
     private final FpoStore store;
     private final FpoEvents events;
@@ -44,7 +46,9 @@ public class FpoSetup {
     /** Takes the FPO of header {@code fpoId} for this run; 404 / 409 when it does not exist, may not, or is taken. */
     public void begin(Exchange exchange) {
         UUID id = FpoRequests.id(exchange.getMessage().getHeader(FpoLifecycle.FPO_ID, String.class));
-        UUID claim = UUID.randomUUID();
+        String held = exchange.getMessage().getHeader(CLAIM, String.class);
+        exchange.getMessage().removeHeader(CLAIM);
+        UUID claim = held == null ? UUID.randomUUID() : UUID.fromString(held);
         String trigger = exchange.getMessage().getHeader(TRIGGER, "create", String.class);
         Fpo fpo = store.claimSetup(id, claim, properties.setupLease()).orElseThrow(() -> refusal(id));
         exchange.setProperty(SetupRun.PROPERTY, new SetupRun(fpo, claim, trigger, properties.groups(), properties.ceoRole()));

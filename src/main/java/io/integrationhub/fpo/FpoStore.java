@@ -143,7 +143,7 @@ class FpoStore {
     Optional<Fpo> claimSetup(UUID id, UUID claim, Duration lease) {
         return jdbc.query("UPDATE fpos SET setup_claimed_by = :claim, setup_claimed_at = now() WHERE id = :id "
                 + "AND status IN ('PENDING_SETUP', 'SETUP_FAILED') AND (setup_claimed_by IS NULL "
-                + "OR setup_claimed_at < now() - cast(:lease AS interval)) RETURNING " + COLUMNS,
+                + "OR setup_claimed_by = :claim OR setup_claimed_at < now() - cast(:lease AS interval)) RETURNING " + COLUMNS,
                 new MapSqlParameterSource("id", id).addValue("claim", claim)
                         .addValue("lease", lease.toMillis() + " milliseconds"), rows).stream().findFirst();
     }
