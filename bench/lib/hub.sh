@@ -1,5 +1,6 @@
 # Shared by the bench scripts (source it): builds the classes, starts one hub JVM on free ports against a local
-# bench database, waits until it is healthy, and gets API tokens. Sets CLASSPATH, BASE, HUB_PID; stops the hub on exit.
+# bench database, waits until it is healthy, and gets API tokens. Sets CLASSPATH, BASE, KAFKA_PORT (the hub's
+# in-process broker), HUB_PID; stops the hub on exit.
 #   hub_build                  compile (unless SKIP_BUILD=1) and write target/bench-classpath.txt
 #   hub_start NAME [ARGS...]   start the hub (dev profile, log target/bench-NAME-hub.log) with extra arguments;
 #                              HUB_JAVA_OPTS adds JVM options (e.g. -XX:StartFlightRecording=...)
@@ -25,6 +26,7 @@ hub_start() {
         || psql -h localhost -U postgres -qc "CREATE DATABASE $db" >/dev/null
     local port kafka
     port="$(free_port)"; kafka="$(free_port)"
+    KAFKA_PORT="$kafka"
     rm -rf "target/bench-$name-data"
     HUB_LOG="target/bench-$name-hub.log"
     # shellcheck disable=SC2086

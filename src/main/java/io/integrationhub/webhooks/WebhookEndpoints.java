@@ -1,5 +1,6 @@
 package io.integrationhub.webhooks;
 
+import io.integrationhub.platform.calls.SsrfGuard;
 import static io.integrationhub.platform.web.RequestFields.kind;
 import static io.integrationhub.platform.web.RequestFields.text;
 import static io.integrationhub.platform.web.RequestFields.unknownFields;

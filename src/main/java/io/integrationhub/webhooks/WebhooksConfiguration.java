@@ -1,6 +1,7 @@
 package io.integrationhub.webhooks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.integrationhub.platform.calls.SsrfGuard;
 import io.github.bucket4j.distributed.jdbc.PrimaryKeyMapper;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.postgresql.Bucket4jPostgreSQL;
@@ -13,9 +14,6 @@ import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.processor.aggregate.GroupedBodyAggregationStrategy;
-import org.apache.hc.client5.http.config.ConnectionConfig;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.core5.util.Timeout;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -36,7 +34,8 @@ class WebhooksConfiguration {
 
     @Bean
     SsrfGuard webhookSsrfGuard(WebhookProperties properties) {
-        return new SsrfGuard(properties.allowedCidrs(), properties.requireHttps());
+        return new SsrfGuard(properties.allowedCidrs(), "hub.webhooks.allowed-cidrs (HUB_WEBHOOKS_ALLOWED_CIDRS)",
+                properties.requireHttps(), "hub.webhooks.require-https");
     }
 
     @Bean
@@ -66,24 +65,11 @@ class WebhooksConfiguration {
         return new WebhookSink(buckets);
     }
 
+    /** Deliveries: the delivery timeout; a 3xx is a failed delivery, never followed; the schedule is the only retry. */
     @Bean
     HttpComponent webhookHttp(WebhookProperties properties, SsrfGuard webhookSsrfGuard) {
-        Timeout timeout = Timeout.of(properties.timeout());
-        HttpComponent http = new HttpComponent();
-        http.setClientConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                .setDnsResolver(webhookSsrfGuard.resolver())
-                .setMaxConnTotal(Math.max(20, properties.concurrency() * 2))
-                .setMaxConnPerRoute(Math.max(10, properties.concurrency()))
-                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(timeout).setSocketTimeout(timeout)
-                        .build())
-                .build());
-        http.setConnectTimeout(properties.timeout().toMillis());
-        http.setConnectionRequestTimeout(properties.timeout().toMillis());
-        http.setResponseTimeout(properties.timeout().toMillis());
-        http.setSoTimeout(properties.timeout().toMillis());
-        // a 3xx is a failed delivery, never followed; the delivery schedule is the only retry
-        http.setHttpClientConfigurer(builder -> builder.disableRedirectHandling().disableAutomaticRetries());
-        return http;
+        return webhookSsrfGuard.httpComponent(properties.timeout(), Math.max(20, properties.concurrency() * 2),
+                Math.max(10, properties.concurrency()));
     }
 
     /**

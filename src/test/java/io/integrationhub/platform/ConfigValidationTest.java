@@ -28,7 +28,7 @@ class ConfigValidationTest {
     @Test
     void aMissingConsolePasswordOutsideDevStopsStartUpNamingTheSetting(CapturedOutput output) {
         assertThatThrownBy(() -> start("test", "--hub.console.password=", "--hub.aaa.base-url=https://aaa.example.invalid",
-                "--hub.aaa.api-key=k", WEBHOOK_KEY)).isNotNull();
+                "--hub.aaa.api-key=k", WEBHOOK_KEY, PLANS_KEY)).isNotNull();
         assertThat(output).contains("APPLICATION FAILED TO START")
                 .contains("hub.console.password (HUB_CONSOLE_PASSWORD) must be set");
     }
@@ -48,7 +48,7 @@ class ConfigValidationTest {
     @Test
     void aMissingAaaUrlOutsideDevStopsStartUpNamingTheVariable(CapturedOutput output) {
         assertThatThrownBy(() -> start("test", "--hub.console.password=console-secret-123",
-                "--hub.security.jwt.secret=a-production-like-secret-of-more-than-32-bytes", "--hub.aaa.api-key=k", WEBHOOK_KEY))
+                "--hub.security.jwt.secret=a-production-like-secret-of-more-than-32-bytes", "--hub.aaa.api-key=k", WEBHOOK_KEY, PLANS_KEY))
                 .isNotNull();
         assertThat(output).contains("APPLICATION FAILED TO START")
                 .contains("hub.aaa.base-url (AAA_BASE_URL) must be set");
@@ -58,7 +58,7 @@ class ConfigValidationTest {
     void aMissingAaaKeyOutsideDevStopsStartUpNamingTheVariable(CapturedOutput output) {
         assertThatThrownBy(() -> start("test", "--hub.console.password=console-secret-123",
                 "--hub.security.jwt.secret=a-production-like-secret-of-more-than-32-bytes",
-                "--hub.aaa.base-url=https://aaa.example.invalid", WEBHOOK_KEY)).isNotNull();
+                "--hub.aaa.base-url=https://aaa.example.invalid", WEBHOOK_KEY, PLANS_KEY)).isNotNull();
         assertThat(output).contains("hub.aaa.api-key (AAA_API_KEY) must be set");
     }
 
@@ -74,8 +74,16 @@ class ConfigValidationTest {
     void aMissingWebhookSecretKeyOutsideDevStopsStartUpNamingTheVariable(CapturedOutput output) {
         assertThatThrownBy(() -> start("test", "--hub.console.password=console-secret-123",
                 "--hub.security.jwt.secret=a-production-like-secret-of-more-than-32-bytes",
-                "--hub.aaa.base-url=https://aaa.example.invalid", "--hub.aaa.api-key=k")).isNotNull();
+                "--hub.aaa.base-url=https://aaa.example.invalid", "--hub.aaa.api-key=k", PLANS_KEY)).isNotNull();
         assertThat(output).contains("hub.webhooks.secret-key (HUB_WEBHOOKS_SECRET_KEY) must be set");
+    }
+
+    @Test
+    void aMissingPlansSecretKeyOutsideDevStopsStartUpNamingTheVariable(CapturedOutput output) {
+        assertThatThrownBy(() -> start("test", "--hub.console.password=console-secret-123",
+                "--hub.security.jwt.secret=a-production-like-secret-of-more-than-32-bytes",
+                "--hub.aaa.base-url=https://aaa.example.invalid", "--hub.aaa.api-key=k", WEBHOOK_KEY)).isNotNull();
+        assertThat(output).contains("hub.plans.secret-key (HUB_PLANS_SECRET_KEY) must be set");
     }
 
     @Test
@@ -85,6 +93,7 @@ class ConfigValidationTest {
     }
 
     private static final String WEBHOOK_KEY = "--hub.webhooks.secret-key=a-webhook-secret-key";
+    private static final String PLANS_KEY = "--hub.plans.secret-key=a-plans-secret-key";
 
     private static void start(String profiles, String... args) {
         List<String> all = new ArrayList<>(List.of("--server.port=0", "--spring.profiles.active=" + profiles,

@@ -24,6 +24,7 @@ import org.springframework.test.context.DynamicPropertySource;
                 "hub.aaa.base-url=https://aaa.example.invalid", "hub.aaa.api-key=a-production-like-key",
                 "hub.security.jwt.secret=a-production-like-secret-of-more-than-32-bytes",
                 "hub.webhooks.secret-key=a-production-like-webhook-key",
+                "hub.plans.secret-key=a-production-like-plans-key",
                 // a second hub in the test JVM on the same database: no routes, no relay, so it consumes and
                 // publishes nothing that the main test hub's tests are counting
                 "hub.routes.directory=target/no-routes", "hub.events.relay.enabled=false",

@@ -1,4 +1,4 @@
-package io.integrationhub.webhooks;
+package io.integrationhub.platform.calls;
 
 import io.integrationhub.platform.web.InvalidRequestException;
 import java.net.Inet4Address;
@@ -6,23 +6,28 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.camel.component.http.HttpComponent;
 import org.apache.hc.client5.http.DnsResolver;
 import org.apache.hc.client5.http.SystemDefaultDnsResolver;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.util.Timeout;
 import org.springframework.security.web.util.matcher.IpAddressMatcher;
 
 /**
- * The SSRF guard of webhook URLs. At creation the host is resolved and every address checked (400 naming the reason);
+ * The SSRF guard of the URLs the hub calls on a tenant's behalf (webhook endpoints, integration plans). At creation the host is resolved and every address checked (400 naming the reason);
  * at delivery the HTTP client resolves through {@link #resolver()}, which refuses a disallowed address, so the check
  * is on the address actually connected to (a DNS answer that changed since creation is caught). Refused: loopback,
  * private (10/8, 172.16/12, 192.168/16), link-local (169.254/16 with the cloud metadata address, fe80::/10), CGNAT
  * (100.64/10), unique-local (fc00::/7), unspecified, multicast, 0/8, 192.0.0/24, benchmarking (198.18/15), reserved
  * (240/4, broadcast), and IPv6 forms that reach IPv4 (mapped, NAT64 64:ff9b::/96, 6to4 2002::/16), unless inside
- * {@code hub.webhooks.allowed-cidrs}.
+ * the allowed CIDRs setting of the capability ({@code hub.webhooks.allowed-cidrs}, {@code hub.plans.allowed-cidrs}).
  */
-class SsrfGuard {
+public class SsrfGuard {
 
     private static final List<IpAddressMatcher> REFUSED = List.of(
             new IpAddressMatcher("0.0.0.0/8"), new IpAddressMatcher("100.64.0.0/10"),
@@ -31,8 +36,14 @@ class SsrfGuard {
 
     private final List<IpAddressMatcher> allowed;
     private final boolean requireHttps;
+    private final String requireHttpsSetting;
 
-    SsrfGuard(List<String> allowedCidrs, boolean requireHttps) {
+    /**
+     * @param allowedCidrsSetting the setting and variable of {@code allowedCidrs}, named when one is malformed
+     * @param requireHttpsSetting the setting named when an http:// URL is refused
+     */
+    public SsrfGuard(List<String> allowedCidrs, String allowedCidrsSetting, boolean requireHttps,
+            String requireHttpsSetting) {
         List<IpAddressMatcher> matchers = new ArrayList<>();
         for (String cidr : allowedCidrs) {
             if (cidr == null || cidr.isBlank()) {
@@ -41,49 +52,55 @@ class SsrfGuard {
             try {
                 matchers.add(new IpAddressMatcher(cidr.strip()));
             } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("hub.webhooks.allowed-cidrs (HUB_WEBHOOKS_ALLOWED_CIDRS): '" + cidr
+                throw new IllegalStateException(allowedCidrsSetting + ": '" + cidr
                         + "' is not an address or CIDR block", e);
             }
         }
         this.allowed = matchers;
         this.requireHttps = requireHttps;
+        this.requireHttpsSetting = requireHttpsSetting;
     }
 
     /** The checked URL of a new or changed endpoint; 400 naming field {@code url} and the reason. */
-    URI checkUrl(String url) {
+    public URI checkUrl(String url) {
+        return checkUrl(url, "url");
+    }
+
+    /** The checked URL; 400 naming {@code field} and the reason. */
+    public URI checkUrl(String url, String field) {
         URI uri;
         try {
             uri = new URI(url);
         } catch (Exception e) {
-            throw new InvalidRequestException("url: not a valid URL: " + url);
+            throw new InvalidRequestException(field + ": not a valid URL: " + url);
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
         if (!scheme.equals("https") && !scheme.equals("http") || uri.getHost() == null) {
-            throw new InvalidRequestException("url: must be an absolute http(s) URL, got '" + url + "'");
+            throw new InvalidRequestException(field + ": must be an absolute http(s) URL, got '" + url + "'");
         }
         if (requireHttps && !scheme.equals("https")) {
-            throw new InvalidRequestException("url: must use https (hub.webhooks.require-https)");
+            throw new InvalidRequestException(field + ": must use https (" + requireHttpsSetting + ")");
         }
         if (uri.getUserInfo() != null) {
-            throw new InvalidRequestException("url: must not carry credentials");
+            throw new InvalidRequestException(field + ": must not carry credentials");
         }
         InetAddress[] addresses;
         try {
             addresses = InetAddress.getAllByName(uri.getHost());
         } catch (UnknownHostException e) {
-            throw new InvalidRequestException("url: host '" + uri.getHost() + "' does not resolve");
+            throw new InvalidRequestException(field + ": host '" + uri.getHost() + "' does not resolve");
         }
         for (InetAddress address : addresses) {
             String refusal = refusal(address);
             if (refusal != null) {
-                throw new InvalidRequestException("url: refused, " + uri.getHost() + " resolves to " + refusal);
+                throw new InvalidRequestException(field + ": refused, " + uri.getHost() + " resolves to " + refusal);
             }
         }
         return uri;
     }
 
     /** Why the hub must not connect to this address, or null when it may. */
-    String refusal(InetAddress address) {
+    public String refusal(InetAddress address) {
         String ip = address.getHostAddress();
         for (IpAddressMatcher matcher : allowed) {
             if (matcher.matches(ip)) {
@@ -120,8 +137,28 @@ class SsrfGuard {
         return bytes[10] == (byte) 0xff && bytes[11] == (byte) 0xff;
     }
 
+    /**
+     * A camel-http component for calls on a tenant's behalf: it connects only to addresses this guard allows
+     * (resolved through {@link #resolver()}, so the check is on the address connected to), with {@code timeout} for
+     * connect, the pool and the answer, and it neither follows redirects nor retries (the caller's policy does).
+     */
+    public HttpComponent httpComponent(Duration timeout, int maxConnections, int maxPerRoute) {
+        Timeout t = Timeout.of(timeout);
+        HttpComponent http = new HttpComponent();
+        http.setClientConnectionManager(PoolingHttpClientConnectionManagerBuilder.create().setDnsResolver(resolver())
+                .setMaxConnTotal(maxConnections).setMaxConnPerRoute(maxPerRoute)
+                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(t).setSocketTimeout(t).build())
+                .build());
+        http.setConnectTimeout(timeout.toMillis());
+        http.setConnectionRequestTimeout(timeout.toMillis());
+        http.setResponseTimeout(timeout.toMillis());
+        http.setSoTimeout(timeout.toMillis());
+        http.setHttpClientConfigurer(builder -> builder.disableRedirectHandling().disableAutomaticRetries());
+        return http;
+    }
+
     /** The delivery client's DNS: the system's, with every refused address left out (none left: the host is refused). */
-    DnsResolver resolver() {
+    public DnsResolver resolver() {
         return new DnsResolver() {
             @Override
             public InetAddress[] resolve(String host) throws UnknownHostException {
@@ -150,7 +187,7 @@ class SsrfGuard {
     }
 
     /** A delivery the guard stopped: the attempt fails with this message. */
-    static class SsrfRefusedException extends UnknownHostException {
+    public static class SsrfRefusedException extends UnknownHostException {
         SsrfRefusedException(String host, List<String> refusals) {
             super("refused by the SSRF guard: " + host + " resolves to " + String.join(", ", refusals));
         }

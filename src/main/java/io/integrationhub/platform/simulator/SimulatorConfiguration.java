@@ -32,6 +32,9 @@ public class SimulatorConfiguration implements WebMvcConfigurer {
     static final String AAA_PATH = "/sim/aaa";
     /** The base path of the voucher-provider simulators; the variable is one of {@link SimulatorFaults#PROVIDERS}. */
     static final String PROVIDER_PATH = "/sim/providers/{provider}";
+    /** The demo third-party API of integration plans (io.integrationhub.plans.simulator). */
+    public static final String DEMO_API = "demo-api";
+    public static final String DEMO_API_PATH = "/sim/demo-api";
 
     private final SimulatorFaults faults = new SimulatorFaults();
     private final ObjectMapper objectMapper;
@@ -51,7 +54,10 @@ public class SimulatorConfiguration implements WebMvcConfigurer {
                 .excludePathPatterns(AAA_PATH + "/faults", AAA_PATH + "/calls",
                         "/sim/providers/*/faults", "/sim/providers/*/calls",
                         // the provider simulators' operator resources (what they issued, redeem)
-                        "/sim/providers/*/vouchers", "/sim/providers/*/vouchers/**");
+                        "/sim/providers/*/vouchers", "/sim/providers/*/vouchers/**",
+                        // the demo API's operator resources (faults, calls, request counts, switches, data set)
+                        DEMO_API_PATH + "/faults", DEMO_API_PATH + "/calls", DEMO_API_PATH + "/requests",
+                        DEMO_API_PATH + "/switches", DEMO_API_PATH + "/dataset");
     }
 
     /**
@@ -61,6 +67,9 @@ public class SimulatorConfiguration implements WebMvcConfigurer {
     static String simulatorOf(String pattern, String provider) {
         if (pattern.startsWith(AAA_PATH + "/")) {
             return AAA;
+        }
+        if (pattern.startsWith(DEMO_API_PATH + "/")) {
+            return DEMO_API;
         }
         if (pattern.startsWith(PROVIDER_PATH + "/") && provider != null && SimulatorFaults.PROVIDERS.contains(provider)) {
             return provider;

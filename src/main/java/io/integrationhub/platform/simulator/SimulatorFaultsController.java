@@ -40,13 +40,13 @@ class SimulatorFaultsController {
         this.handlerMapping = handlerMapping;
     }
 
-    @GetMapping({"/sim/aaa/faults", "/sim/providers/{provider}/faults"})
+    @GetMapping({"/sim/aaa/faults", "/sim/providers/{provider}/faults", "/sim/demo-api/faults"})
     SimulatorFaults.Faults show(@PathVariable(required = false) String provider) {
         return faults.get(simulator(provider));
     }
 
     /** Sets the faults; {@code failOperations} naming an operation the simulator does not have answers 400. */
-    @PutMapping({"/sim/aaa/faults", "/sim/providers/{provider}/faults"})
+    @PutMapping({"/sim/aaa/faults", "/sim/providers/{provider}/faults", "/sim/demo-api/faults"})
     ResponseEntity<?> set(@PathVariable(required = false) String provider,
             @Valid @RequestBody SimulatorFaults.Faults request) {
         String simulator = simulator(provider);
@@ -59,7 +59,7 @@ class SimulatorFaultsController {
             problem.setProperty("unknownOperations", unknown);
             return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
         }
-        if (request.succeedThenTimeout() && SimulatorConfiguration.AAA.equals(simulator)) {
+        if (request.succeedThenTimeout() && !SimulatorFaults.PROVIDERS.contains(simulator)) {
             ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
                     "succeedThenTimeout: only the voucher-provider simulators have it");
             problem.setType(URI.create("urn:hub:simulator:unknown-fault"));
@@ -69,18 +69,18 @@ class SimulatorFaultsController {
         return ResponseEntity.ok(request);
     }
 
-    @DeleteMapping({"/sim/aaa/faults", "/sim/providers/{provider}/faults"})
+    @DeleteMapping({"/sim/aaa/faults", "/sim/providers/{provider}/faults", "/sim/demo-api/faults"})
     ResponseEntity<Void> clear(@PathVariable(required = false) String provider) {
         faults.clear(simulator(provider));
         return ResponseEntity.noContent().build();
     }
 
-    @GetMapping({"/sim/aaa/calls", "/sim/providers/{provider}/calls"})
+    @GetMapping({"/sim/aaa/calls", "/sim/providers/{provider}/calls", "/sim/demo-api/calls"})
     Map<String, Long> calls(@PathVariable(required = false) String provider) {
         return faults.calls(simulator(provider));
     }
 
-    @DeleteMapping({"/sim/aaa/calls", "/sim/providers/{provider}/calls"})
+    @DeleteMapping({"/sim/aaa/calls", "/sim/providers/{provider}/calls", "/sim/demo-api/calls"})
     ResponseEntity<Void> resetCalls(@PathVariable(required = false) String provider) {
         faults.resetCalls(simulator(provider));
         return ResponseEntity.noContent().build();
@@ -89,8 +89,9 @@ class SimulatorFaultsController {
     /** The names of the simulator's operations: its handler methods, these operator resources left out. */
     private Set<String> operations(String simulator) {
         // a provider simulator's operations are its contract's (under /api/), not its operator resources
-        String prefix = SimulatorConfiguration.AAA.equals(simulator)
-                ? SimulatorConfiguration.AAA_PATH + "/" : SimulatorConfiguration.PROVIDER_PATH + "/api/";
+        String prefix = SimulatorConfiguration.AAA.equals(simulator) ? SimulatorConfiguration.AAA_PATH + "/"
+                : SimulatorConfiguration.DEMO_API.equals(simulator) ? SimulatorConfiguration.DEMO_API_PATH + "/"
+                : SimulatorConfiguration.PROVIDER_PATH + "/api/";
         Set<String> names = new TreeSet<>();
         handlerMapping.getObject().getHandlerMethods().forEach((mapping, method) -> {
             if (method.getBeanType() != SimulatorFaultsController.class
@@ -102,6 +103,12 @@ class SimulatorFaultsController {
     }
 
     private static String simulator(String provider) {
+        String path = org.springframework.web.context.request.RequestContextHolder.currentRequestAttributes() instanceof
+                org.springframework.web.context.request.ServletRequestAttributes attributes
+                ? attributes.getRequest().getRequestURI() : "";
+        if (path.startsWith(SimulatorConfiguration.DEMO_API_PATH + "/")) {
+            return SimulatorConfiguration.DEMO_API;
+        }
         if (provider == null) {
             return SimulatorConfiguration.AAA;
         }

@@ -1,4 +1,4 @@
-package io.integrationhub.webhooks;
+package io.integrationhub.platform.calls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 /** The SSRF guard, with no network allowed: at creation, and in the resolver the delivery client connects through. */
 class SsrfGuardTest {
 
-    private final SsrfGuard guard = new SsrfGuard(List.of(), true);
+    private final SsrfGuard guard = new SsrfGuard(List.of(), "allowed", true, "https");
 
     @Test
     void refusesEveryInternalAddressAndAllowsPublicOnes() throws Exception {
@@ -33,11 +33,11 @@ class SsrfGuardTest {
 
     @Test
     void allowedNetworksAndHttpsAreSettings() {
-        SsrfGuard local = new SsrfGuard(List.of("127.0.0.0/8"), false);
+        SsrfGuard local = new SsrfGuard(List.of("127.0.0.0/8"), "allowed", false, "https");
         assertThat(local.checkUrl("http://127.0.0.1:8080/hook").getPort()).isEqualTo(8080);
         assertThatThrownBy(() -> guard.checkUrl("http://example.org/hook"))
                 .isInstanceOf(InvalidRequestException.class).hasMessageContaining("must use https");
-        assertThatThrownBy(() -> new SsrfGuard(List.of("not-a-cidr"), true))
+        assertThatThrownBy(() -> new SsrfGuard(List.of("not-a-cidr"), "hub.webhooks.allowed-cidrs (HUB_WEBHOOKS_ALLOWED_CIDRS)", true, "https"))
                 .hasMessageContaining("hub.webhooks.allowed-cidrs (HUB_WEBHOOKS_ALLOWED_CIDRS)");
     }
 }

@@ -1,0 +1,20 @@
+package io.integrationhub.plans;
+
+import io.integrationhub.platform.calls.RetryableCallException;
+import java.time.Duration;
+
+/** A request the API did not answer, answered 5xx or 429 (or 401 before the token was renewed): retried. */
+class PlanCallFailedException extends PlanStepException implements RetryableCallException {
+
+    private final Duration retryAfter;
+
+    PlanCallFailedException(String message, Duration retryAfter, Throwable cause) {
+        super(message, cause);
+        this.retryAfter = retryAfter;
+    }
+
+    @Override
+    public Duration retryAfter() {
+        return retryAfter;
+    }
+}
