@@ -36,8 +36,9 @@ record CompiledPlan(UUID id, String tenant, int version, PlanParser.PlanSpec spe
         return routeId(tenant, spec.name());
     }
 
+    /** A tenant id may hold any character: those a route id and a direct: URI cannot carry become '_'. */
     static String routeId(String tenant, String name) {
-        return "plan-" + tenant + "-" + name;
+        return "plan-" + tenant.replaceAll("[^A-Za-z0-9_.-]", "_") + "-" + name;
     }
 
     @SuppressWarnings("unchecked")

@@ -37,7 +37,7 @@ import org.springframework.web.bind.annotation.RestController;
  * "Dev demo API"): a generated data set of customers, each with orders, served the ways real APIs page:
  * <ul>
  * <li>{@code GET /customers?page=&per_page=}: page-numbered, API key {@value #API_KEY} in {@code X-Api-Key} (or
- *     {@code api_key} in the query);</li>
+ *     {@code api_key} in the query, or basic auth {@value #BASIC_USER} / the key);</li>
  * <li>{@code GET /events?cursor=&limit=}: cursor pages ({@code next_cursor} in the body), OAuth2 bearer token;</li>
  * <li>{@code GET /customers/{id}/orders?page=&per_page=}: a JSON array with {@code Link: <...>; rel="next"} pages
  *     (parent → children), API key;</li>
@@ -60,6 +60,7 @@ import org.springframework.web.bind.annotation.RestController;
 class DemoApiController {
 
     static final String API_KEY = "demo-key";
+    static final String BASIC_USER = "demo";
     static final String CLIENT_ID = "demo-client";
     static final String CLIENT_SECRET = "demo-secret";
 
@@ -89,9 +90,16 @@ class DemoApiController {
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }
 
+    /** The API key in X-Api-Key or api_key, or basic auth as user {@value #BASIC_USER} with the key as password. */
     private ResponseEntity<Object> apiKey(String header, String query) {
-        if (!API_KEY.equals(header) && !API_KEY.equals(query)) {
-            return problem(HttpStatus.UNAUTHORIZED, "X-Api-Key (or api_key) must be the demo key");
+        String authorization = org.springframework.web.context.request.RequestContextHolder.currentRequestAttributes()
+                instanceof org.springframework.web.context.request.ServletRequestAttributes attributes
+                ? attributes.getRequest().getHeader(HttpHeaders.AUTHORIZATION) : null;
+        String basic = "Basic " + Base64.getEncoder().encodeToString((BASIC_USER + ":" + API_KEY)
+                .getBytes(StandardCharsets.UTF_8));
+        if (!API_KEY.equals(header) && !API_KEY.equals(query) && !basic.equals(authorization)) {
+            return problem(HttpStatus.UNAUTHORIZED, "X-Api-Key (or api_key, or basic auth demo:<key>) must carry the "
+                    + "demo key");
         }
         return null;
     }
