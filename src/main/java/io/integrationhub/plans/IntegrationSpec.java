@@ -107,7 +107,6 @@ record IntegrationSpec(String name, String baseUrl, Auth auth, Map<String, PlanT
         if (type == null) {
             return Auth.none();
         }
-        List<String> before = new ArrayList<>(problems);
         switch (type) {
             case "none" -> {
                 RequestFields.unknownFields(node, Set.of("type"), "auth.", problems);

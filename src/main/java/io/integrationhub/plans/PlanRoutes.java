@@ -14,9 +14,9 @@ import org.apache.camel.spi.ExecutorServiceManager;
 /**
  * Compiles one plan into its Camel route {@code plan-<tenant>-<name>} (from {@code direct:plan-<tenant>-<name>}; the
  * plans-worker route calls it for each execution). Each step is an EIP: a request is the plan-http-action Kamelet
- * (in a loop over the pages when it paginates), for_each a split (parallel up to its concurrency on a thread pool of
+ * (through route plans-http, which owns the Kamelet's route so it outlives any one plan; in a loop over the pages), for_each a split (parallel up to its concurrency on a thread pool of
  * its own), condition a choice, filter a filter, extract a variable set by the {@code jmespath} language, emit the
- * plan-entity-sink Kamelet. The beans of {@link PlanSteps} do only what an EIP cannot: the page arithmetic, the
+ * plan-entity-sink Kamelet (through route plans-entities). The beans of {@link PlanSteps} do only what an EIP cannot: the page arithmetic, the
  * entity records, the context values. No error handler: a failure ends the execution (the worker records it).
  */
 final class PlanRoutes extends RouteBuilder {
