@@ -164,21 +164,17 @@ public final class PlanBenchmark {
     private Result viaHub(String plan) throws Exception {
         long start = System.nanoTime();
         String execution = created("/api/v1/plans/" + plan + "/run", null).path("execution_id").asText();
-        while (true) {
-            HttpResponse<String> answer = send("GET", "/api/v1/executions/" + execution, null);
-            if (answer.statusCode() == 200) {
-                JsonNode e = JSON.readTree(answer.body());
-                String status = e.path("status").asText();
-                if (!status.equals("queued") && !status.equals("running")) {
-                    double seconds = (System.nanoTime() - start) / 1e9;
-                    if (!status.equals("success") || e.path("entities").asLong() != records) {
-                        throw new IllegalStateException("the plan's execution ended " + status + ": " + e);
-                    }
-                    return new Result("hub", seconds, e.path("entities").asLong(), e.path("pages").asLong());
-                }
-            }
-            Thread.sleep(20);   // the benchmark's polling loop
+        JsonNode e = org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(30)).pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(20)).until(() -> {
+                    HttpResponse<String> answer = send("GET", "/api/v1/executions/" + execution, null);
+                    return answer.statusCode() == 200 ? JSON.readTree(answer.body()) : null;
+                }, node -> node != null && !node.path("status").asText().equals("queued")
+                        && !node.path("status").asText().equals("running"));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (!e.path("status").asText().equals("success") || e.path("entities").asLong() != records) {
+            throw new IllegalStateException("the plan's execution ended " + e.path("status").asText() + ": " + e);
         }
+        return new Result("hub", seconds, e.path("entities").asLong(), e.path("pages").asLong());
     }
 
     /** The same pull by hand: HttpClient + Jackson + kafka-clients, acks of each page awaited before the next. */

@@ -184,11 +184,11 @@ public final class WebhookBenchmark {
         drained.set(0);
         long started = System.nanoTime();
         send("PATCH", "/api/v1/webhooks/endpoints/" + endpoint, "{\"enabled\": true}");
-        while (drained.get() < count) {
-            Thread.sleep(5);
-            if (System.nanoTime() - started > TimeUnit.MINUTES.toNanos(5)) {
-                throw new IllegalStateException("drain stuck at " + drained.get() + " of " + count);
-            }
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(5)).pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(5)).until(() -> drained.get() >= count);
+        } catch (org.awaitility.core.ConditionTimeoutException stuck) {
+            throw new IllegalStateException("drain stuck at " + drained.get() + " of " + count);
         }
         return count / ((System.nanoTime() - started) / 1e9);
     }
@@ -253,11 +253,13 @@ public final class WebhookBenchmark {
                 return null;
             });
         }, 0, periodMicros, TimeUnit.MICROSECONDS);
-        Thread.sleep(seconds * 1000L + 500);
-        tick.cancel(false);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (arrivals.size() < committed.size() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
+        // the paced phase lasts its SECONDS: the clock's own timer ends it
+        clock.schedule(() -> tick.cancel(false), seconds * 1000L + 500, TimeUnit.MILLISECONDS).get();
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> arrivals.size() >= committed.size());
+        } catch (org.awaitility.core.ConditionTimeoutException notAll) {
+            // reported below: how many of them arrived within the 30 s
         }
         clock.shutdown();
         publishers.shutdown();
