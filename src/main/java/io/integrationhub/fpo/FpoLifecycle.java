@@ -66,7 +66,7 @@ public class FpoLifecycle {
         UUID claim = UUID.randomUUID();
         store.claimSetup(fpo.id(), claim, properties.setupLease())
                 .orElseThrow(() -> new IllegalStateException("FPO " + fpo.id() + " could not be claimed in its own transaction"));
-        exchange.getMessage().setHeader(FpoSetup.CLAIM, claim.toString());
+        exchange.setProperty(FpoSetup.CLAIM, claim.toString());
     }
 
     /** The caller's FPO as the API shows it; another tenant's answers 403. */
@@ -131,7 +131,16 @@ public class FpoLifecycle {
             return;
         }
         fpo.status().check(FpoStatus.PENDING_SETUP);
-        exchange.setProperty(SETUP_DUE, true);
+        // claimed here, not in the run, so an FPO that the reconciliation finished meanwhile is answered as it is
+        UUID claim = UUID.randomUUID();
+        if (store.claimSetup(fpo.id(), claim, properties.setupLease()).isPresent()) {
+            exchange.setProperty(FpoSetup.CLAIM, claim.toString());
+            exchange.setProperty(SETUP_DUE, true);
+        } else if (store.find(fpo.id()).map(Fpo::status).orElse(null) == FpoStatus.ACTIVE) {
+            exchange.setProperty(SETUP_DUE, false);
+        } else {
+            throw ApiProblemException.conflict("the setup of FPO " + fpo.id() + " is running already");
+        }
     }
 
     /** {@code POST /api/v1/admin/fpo/{id}/reset-attempts}: the runbook's reset, with an {@code fpo.attempts_reset} event. */

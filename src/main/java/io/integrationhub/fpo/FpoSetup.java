@@ -23,7 +23,10 @@ public class FpoSetup {
     private static final Logger LOG = LoggerFactory.getLogger(FpoSetup.class);
     /** Header: what started the run (create, verify, retry_setup, complete_setup, reconcile, stuck_retry). */
     public static final String TRIGGER = "fpoSetupTrigger";
-    /** Header: the setup claim the request took when it made the FPO PENDING_SETUP (create, verify); else none. */
+    /**
+     * Exchange property (not a header, which an HTTP client could send): the setup claim the request took when it
+     * made the FPO PENDING_SETUP or found it so (create, verify, complete-setup); else none.
+     */
     public static final String CLAIM = "fpoSetupClaim";
 
     private final FpoStore store;
@@ -46,8 +49,8 @@ public class FpoSetup {
     /** Takes the FPO of header {@code fpoId} for this run; 404 / 409 when it does not exist, may not, or is taken. */
     public void begin(Exchange exchange) {
         UUID id = FpoRequests.id(exchange.getMessage().getHeader(FpoLifecycle.FPO_ID, String.class));
-        String held = exchange.getMessage().getHeader(CLAIM, String.class);
-        exchange.getMessage().removeHeader(CLAIM);
+        String held = exchange.getProperty(CLAIM, String.class);
+        exchange.removeProperty(CLAIM);
         UUID claim = held == null ? UUID.randomUUID() : UUID.fromString(held);
         String trigger = exchange.getMessage().getHeader(TRIGGER, "create", String.class);
         Fpo fpo = store.claimSetup(id, claim, properties.setupLease()).orElseThrow(() -> refusal(id));

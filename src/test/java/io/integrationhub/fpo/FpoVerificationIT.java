@@ -66,7 +66,7 @@ class FpoVerificationIT extends HubIntegrationTest {
 
         lifecycle.verify(exchange, tenant, id);
 
-        String claim = exchange.getMessage().getHeader(FpoSetup.CLAIM, String.class);
+        String claim = exchange.getProperty(FpoSetup.CLAIM, String.class);
         assertThat(claim).isNotNull();
         assertThat(jdbc.queryForObject("SELECT status || ' ' || setup_claimed_by FROM fpos WHERE id = ?::uuid",
                 String.class, id)).isEqualTo("PENDING_SETUP " + claim);
