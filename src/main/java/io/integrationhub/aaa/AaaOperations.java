@@ -15,7 +15,7 @@ import io.integrationhub.platform.calls.CallerHeaders;
 import io.integrationhub.platform.calls.HttpAnswers;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.http.common.HttpMethods;
+import org.apache.camel.component.http.HttpMethods;
 
 /**
  * The request/response mapping of the aaa-action Kamelet, the one way the hub calls AAA. The Kamelet's steps:

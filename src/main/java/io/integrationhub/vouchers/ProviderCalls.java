@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.http.common.HttpMethods;
+import org.apache.camel.component.http.HttpMethods;
 
 /**
  * The request/response mapping of the voucher-provider-action Kamelet, the one way the hub calls a voucher provider.

@@ -64,6 +64,7 @@ class OperationsIT extends HubIntegrationTest {
         List<String> refused = new CopyOnWriteArrayList<>();
         prometheus.config().onMeterRegistrationFailed((id, reason) -> refused.add(id.getName() + ": " + reason));
         String probe = "metrics-probe-" + UUID.randomUUID();
+        long before = System.currentTimeMillis();
 
         http.getForEntity(url("/api/v1/admin/routes"), String.class);   // an exchange of a route
         producer.sendBody("seda:" + probe + "?size=1&discardWhenFull=true", "x");   // one no route created
@@ -75,6 +76,10 @@ class OperationsIT extends HubIntegrationTest {
                 .allMatch(l -> l.contains("routeId=\"\""));
         assertThat(metrics.lines().filter(l -> l.startsWith("camel_exchange_event_notifier")
                 && l.contains("routeId=\"platform-admin-routes\""))).isNotEmpty();
+        // the hub's notifier (HubExchangeEventNotifier) keeps Camel's last-exchange gauge, set without a meter search
+        assertThat(metrics.lines().filter(l -> l.startsWith("camel_exchanges_last_timestamp"))
+                .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))))
+                .singleElement().satisfies(last -> assertThat(last).isGreaterThanOrEqualTo((double) before));
     }
 
     @Test

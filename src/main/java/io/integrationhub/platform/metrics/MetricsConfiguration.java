@@ -1,6 +1,7 @@
 package io.integrationhub.platform.metrics;
 
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,6 +19,12 @@ class MetricsConfiguration {
      * Prometheus refuses a second set of tag keys for one name, and that meter was dropped with a warning. Every such
      * timer now carries {@code routeId}, empty when there is no route.
      */
+    /** In place of the starter's notifier (camel.metrics.enable-exchange-event-notifier: false); see the class. */
+    @Bean
+    HubExchangeEventNotifier hubExchangeEventNotifier(MeterRegistry meters) {
+        return new HubExchangeEventNotifier(meters);
+    }
+
     @Bean
     MeterFilter camelExchangeTimersAlwaysNameTheirRoute() {
         return new MeterFilter() {
