@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.camel.component.micrometer.eventnotifier.MicrometerExchangeEventNotifier;
 import org.apache.camel.component.micrometer.eventnotifier.MicrometerExchangeEventNotifierNamingStrategyDefault;
+import org.apache.camel.component.micrometer.eventnotifier.MicrometerExchangeEventNotifierNamingStrategyLegacy;
+import org.apache.camel.component.micrometer.springboot.metrics.CamelMetricsConfiguration;
 import org.apache.camel.spi.CamelEvent;
 
 /**
@@ -15,8 +17,9 @@ import org.apache.camel.spi.CamelEvent;
  * {@code MeterRegistry.find(...)} after every exchange, a linear scan over all the hub's meters (hundreds: per route,
  * per plan, per operation). In a profile of FPO creates that scan was 7% of the hub's CPU. Here the gauge is
  * registered once and its value set directly. Registered in place of the starter's
- * ({@code camel.metrics.enable-exchange-event-notifier: false}); Camel Spring Boot adds every {@code EventNotifier}
- * bean to the context.
+ * ({@code camel.metrics.enable-exchange-event-notifier: false}), with the starter's other settings
+ * ({@code camel.metrics.naming-strategy}, {@code camel.metrics.base-endpoint-uri-exchange-event-notifier});
+ * Camel Spring Boot adds every {@code EventNotifier} bean to the context.
  */
 public class HubExchangeEventNotifier extends MicrometerExchangeEventNotifier {
 
@@ -26,10 +29,13 @@ public class HubExchangeEventNotifier extends MicrometerExchangeEventNotifier {
 
     private final AtomicLong lastExchange = new AtomicLong();
 
-    public HubExchangeEventNotifier(MeterRegistry meters) {
+    public HubExchangeEventNotifier(MeterRegistry meters, CamelMetricsConfiguration settings) {
         setMeterRegistry(meters);
-        // the starter's defaults: naming strategy "default", base endpoint URI in the tags
-        setNamingStrategy(new MicrometerExchangeEventNotifierNamingStrategyDefault(true));
+        // as the starter chooses it (CamelMetricsAutoConfiguration)
+        boolean baseUri = settings.isBaseEndpointUriExchangeEventNotifier();
+        setNamingStrategy("legacy".equalsIgnoreCase(settings.getNamingStrategy())
+                ? new MicrometerExchangeEventNotifierNamingStrategyLegacy(baseUri)
+                : new MicrometerExchangeEventNotifierNamingStrategyDefault(baseUri));
         Gauge.builder(LAST_EXCHANGE_GAUGE, lastExchange, AtomicLong::doubleValue)
                 .description("Last exchange processed time in milliseconds since the Unix epoch").register(meters);
     }
