@@ -9,14 +9,15 @@
 #   bench/webhooks/run.sh
 #
 # Environment (all optional): EVENTS (backlog size, default 20000), ROUNDS (default 2), RATES (default 100,500),
-# SECONDS (default 20), BENCH_DB (default hub_bench), SKIP_BUILD=1.
+# SECONDS (default 20), LATENCY_WARMUP_SECONDS (publishes at 50/s before the rates, discarded; default 15, 0: none),
+# BENCH_DB (default hub_bench), SKIP_BUILD=1.
 # The hub and the client (io.integrationhub.bench.WebhookBenchmark, with the sink in it) are two JVMs on this
 # machine. The table is printed and written to bench/results/webhooks-<date>-<time>.txt.
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$REPO"
 source bench/lib/hub.sh
-for v in EVENTS ROUNDS SECONDS; do
+for v in EVENTS ROUNDS SECONDS LATENCY_WARMUP_SECONDS; do
     if [[ -n "${!v:-}" && ! "${!v}" =~ ^[0-9]+$ ]]; then die "$v must be a whole number, got '${!v}'"; fi
 done
 hub_build
