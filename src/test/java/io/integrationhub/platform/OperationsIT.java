@@ -9,7 +9,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.actuate.health.HttpCodeStatusMapper;
@@ -27,6 +30,7 @@ class OperationsIT extends HubIntegrationTest {
     @Autowired HttpCodeStatusMapper healthStatusMapper;
     @Autowired PrometheusMeterRegistry prometheus;
     @Autowired ProducerTemplate producer;
+    @Autowired CamelContext camel;
     private final ObjectMapper json = new ObjectMapper();
 
     @Test
@@ -80,6 +84,44 @@ class OperationsIT extends HubIntegrationTest {
         assertThat(metrics.lines().filter(l -> l.startsWith("camel_exchanges_last_timestamp"))
                 .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))))
                 .singleElement().satisfies(last -> assertThat(last).isGreaterThanOrEqualTo((double) before));
+    }
+
+    @Test
+    void theNotifierLeavesKameletRoutesOutAsCamelDoesAndAsksAgainWhenARouteIdIsTakenByAPlainRoute() throws Exception {
+        String id = "notifier-probe-" + UUID.randomUUID();
+        String inKamelet = "log://" + id + "-in-kamelet";
+        String inPlainRoute = "log://" + id + "-in-plain-route";
+        // a route made by a Kamelet, id `id`: what it sends is not timed (JMX registers no Kamelet routes)
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:" + id + "-caller").routeId(id + "-caller").to("kamelet:log-sink/" + id + "?loggerName=" + id + "-in-kamelet");
+            }
+        });
+        producer.sendBody("direct:" + id + "-caller", "x");
+        assertThat(notifierLines(l -> l.contains(id + "-caller"))).isNotEmpty();
+        assertThat(notifierLines(l -> l.contains(inKamelet))).isEmpty();
+
+        // the id taken by a plain route after the Kamelet's is gone: its sends are timed
+        camel.getRouteController().stopRoute(id + "-caller");
+        camel.removeRoute(id + "-caller");
+        camel.getRouteController().stopRoute(id);
+        camel.removeRoute(id);
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:" + id).routeId(id).to(inPlainRoute);
+            }
+        });
+        producer.sendBody("direct:" + id, "x");
+        assertThat(notifierLines(l -> l.contains(inPlainRoute))).isNotEmpty();
+        camel.getRouteController().stopRoute(id);
+        camel.removeRoute(id);
+    }
+
+    private List<String> notifierLines(Predicate<String> matching) {
+        return http.getForObject(url("/actuator/prometheus"), String.class).lines()
+                .filter(l -> l.startsWith("camel_exchange_event_notifier")).filter(matching).toList();
     }
 
     @Test
