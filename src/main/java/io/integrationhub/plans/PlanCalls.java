@@ -54,9 +54,25 @@ public class PlanCalls {
         this.properties = properties;
         this.json = json;
         this.retries = retries;
-        long timeout = properties.requestTimeout().toMillis();
-        this.endpoint = "planHttp:plans?throwExceptionOnFailure=false&disableStreamCache=true&connectTimeout="
-                + timeout + "&responseTimeout=" + timeout + "&connectionRequestTimeout=" + timeout;
+        this.endpoint = endpoint(properties.requestTimeout().toMillis());
+    }
+
+    private static String endpoint(long timeoutMillis) {
+        return "planHttp:plans?throwExceptionOnFailure=false&disableStreamCache=true&connectTimeout=" + timeoutMillis
+                + "&responseTimeout=" + timeoutMillis + "&connectionRequestTimeout=" + timeoutMillis;
+    }
+
+    /**
+     * The endpoint of an attempt: hub.plans.request-timeout, or less when the execution's deadline comes first, so a
+     * slow answer cannot keep an execution running past hub.plans.execution-timeout. Whole seconds (rounded up), so
+     * there are at most as many endpoints as the request timeout has seconds (camel-http's timeouts are per endpoint).
+     */
+    static String attemptEndpoint(String standard, long requestTimeoutMillis, long remainingNanos) {
+        long remainingMillis = Math.max(0, remainingNanos / 1_000_000);
+        if (remainingMillis >= requestTimeoutMillis) {
+            return standard;
+        }
+        return endpoint(Math.max(1, (remainingMillis + 999) / 1000) * 1000);
     }
 
     public void begin(Exchange exchange) {
@@ -108,6 +124,8 @@ public class PlanCalls {
         message.setHeader(Exchange.HTTP_METHOD, HttpMethods.valueOf(step.method()));
         message.setHeader(Exchange.HTTP_URI, url);
         rateLimits.acquire(execution, stepId);
+        exchange.setProperty(ENDPOINT, attemptEndpoint(endpoint, properties.requestTimeout().toMillis(),
+                execution.remainingNanos()));
         execution.httpCalls.incrementAndGet();
     }
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The limits (the test profile's: execution-timeout 8s, max-response-size 1MB, max-request-body 512KB) fail the
- * execution with an error naming the setting; 5xx is retried with backoff, other 4xx fail the step at once; the SSRF
+ * execution with an error naming the setting, also when a request is in flight at the deadline; 5xx is retried with backoff, other 4xx fail the step at once; the SSRF
  * guard refuses an integration URL to a private address.
  */
 class PlanLimitsIT extends HubIntegrationTest {
@@ -69,7 +69,21 @@ class PlanLimitsIT extends HubIntegrationTest {
 
         assertThat(execution.path("status").asText()).isEqualTo("failure");
         assertThat(execution.path("error").asText()).contains("hub.plans.execution-timeout (PT8S)");
-        assertThat(execution.path("pages").asInt()).isEqualTo(3);
+        // pages of 3 s: the third, sent at about 6 s, may wait only until the deadline and is cut off there
+        assertThat(execution.path("pages").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void aRequestInFlightAtTheDeadlineIsCutOffThereNotAtItsOwnTimeout() throws Exception {
+        // each answer within hub.plans.request-timeout (5s), both together past hub.plans.execution-timeout (8s):
+        // the second request may only wait until the deadline (in whole seconds), so the execution fails instead of
+        // ending after it
+        JsonNode execution = run("late", """
+                [{"id": "first", "kind": "request", "path": "/slow", "query": {"ms": "4000"}},
+                 {"id": "second", "kind": "request", "path": "/slow", "query": {"ms": "4500"}}]""");
+
+        assertThat(execution.path("status").asText()).isEqualTo("failure");
+        assertThat(execution.path("error").asText()).contains("hub.plans.execution-timeout (PT8S)");
     }
 
     @Test
