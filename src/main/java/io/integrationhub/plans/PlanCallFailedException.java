@@ -3,7 +3,7 @@ package io.integrationhub.plans;
 import io.integrationhub.platform.calls.RetryableCallException;
 import java.time.Duration;
 
-/** A request the API did not answer, answered 5xx or 429 (or 401 before the token was renewed): retried. */
+/** A request the API did not answer, or answered 5xx or 429: retried. */
 class PlanCallFailedException extends PlanStepException implements RetryableCallException {
 
     private final Duration retryAfter;

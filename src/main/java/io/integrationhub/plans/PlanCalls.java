@@ -233,8 +233,7 @@ public class PlanCalls {
                 && exchange.getProperty(TOKEN_RENEWED) == null) {
             exchange.setProperty(TOKEN_RENEWED, true);
             tokens.rejected(execution, message.getHeader("Authorization", String.class));
-            throw new PlanCallFailedException("step " + stepId + ": " + url + " answered 401; the token is renewed once",
-                    Duration.ZERO, null);
+            throw new TokenRejectedException("step " + stepId + ": " + url + " answered 401; the token is renewed once");
         }
         if (status == 429 || status >= 500) {
             throw new PlanCallFailedException("step " + stepId + ": " + url + " answered " + status + detail(raw),
@@ -300,8 +299,21 @@ public class PlanCalls {
                 + PlanProperties.MAX_RESPONSE_SIZE + " (" + properties.maxResponseSize() + ")");
     }
 
+    /** A rejected token (renewed by now) is tried again at once, not as a retry; else the retry policy decides. */
     public void failed(Exchange exchange) {
-        retries.failed(exchange, "step " + exchange.getVariable(PlanSteps.CURRENT_REQUEST, String.class));
+        if (org.apache.camel.util.ObjectHelper.getException(TokenRejectedException.class,
+                exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)) != null) {
+            retries.again(exchange);
+        } else {
+            retries.failed(exchange, "step " + exchange.getVariable(PlanSteps.CURRENT_REQUEST, String.class));
+        }
+    }
+
+    /** The API answered 401 to a token not renewed yet in this request: renewed, and the request is sent again. */
+    static final class TokenRejectedException extends PlanStepException {
+        TokenRejectedException(String message) {
+            super(message);
+        }
     }
 
     public void succeeded(Exchange exchange) {

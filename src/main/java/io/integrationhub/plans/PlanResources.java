@@ -37,10 +37,12 @@ public class PlanResources {
     private final SsrfGuard guard;
     private final ObjectMapper json;
     private final TransactionTemplate transaction;
+    private final PlanWorkers workers;
 
     PlanResources(PlanStore store, PlanExecutionStore executions, PlanParser parser, PlanRegistry registry,
             PlanSchedules schedules, PlanConfigs configs, PlanJobs jobs, JmesPathLanguage jmespath, SsrfGuard guard,
-            ObjectMapper json, TransactionTemplate transaction) {
+            ObjectMapper json, TransactionTemplate transaction, PlanWorkers workers) {
+        this.workers = workers;
         this.store = store;
         this.executions = executions;
         this.parser = parser;
@@ -399,7 +401,7 @@ public class PlanResources {
 
     public Map<String, Object> cancelExecution(Exchange exchange) {
         PlanExecutionStore.Execution current = execution(exchange);
-        String status = executions.cancel(current.id()).orElseThrow(() -> ApiProblemException.conflict("execution "
+        String status = workers.cancel(current).orElseThrow(() -> ApiProblemException.conflict("execution "
                 + current.id() + " has ended (" + current.status() + ")"));
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 202);
         Map<String, Object> view = executions.find(current.id()).orElseThrow().view();

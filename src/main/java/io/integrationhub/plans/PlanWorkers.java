@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -225,6 +226,26 @@ public class PlanWorkers {
             claimedTenants.remove(row.id());
             claimed.decrementAndGet();
         }
+    }
+
+    /**
+     * Cancels an execution through the API: a queued one ends here, cancelled, with its {@code execution.completed}
+     * in the same transaction; a running one is asked to stop (its replica ends it at its next request). Empty: it
+     * had ended already.
+     */
+    Optional<String> cancel(PlanExecutionStore.Execution row) {
+        Optional<String> status = transaction.execute(tx -> {
+            Optional<String> now = executions.cancel(row.id());
+            if (now.filter("cancelled"::equals).isPresent()) {
+                outbox.append(completed(row.tenant(), row.planId(), row.id(), "cancelled",
+                        "cancelled through the API before it started", Map.of(), 0, 0, 0));
+            }
+            return now;
+        });
+        if (status.filter("cancelled"::equals).isPresent()) {
+            metrics.ended(row.tenant(), row.planId(), "cancelled", Duration.ZERO, Map.of());
+        }
+        return status;
     }
 
     /** {@code execution.completed}: on success, failure, timeout and cancel alike. */

@@ -88,9 +88,10 @@ class PlansConfiguration {
     @Bean
     PlanResources planResources(PlanStore planStore, PlanExecutionStore planExecutionStore, PlanParser planParser,
             PlanRegistry planRegistry, PlanSchedules planSchedules, PlanConfigs planConfigs, PlanJobs planJobs,
-            JmesPathLanguage jmespath, SsrfGuard planSsrfGuard, ObjectMapper json, TransactionTemplate transaction) {
+            JmesPathLanguage jmespath, SsrfGuard planSsrfGuard, ObjectMapper json, TransactionTemplate transaction,
+            PlanWorkers planWorkers) {
         return new PlanResources(planStore, planExecutionStore, planParser, planRegistry, planSchedules, planConfigs,
-                planJobs, jmespath, planSsrfGuard, json, transaction);
+                planJobs, jmespath, planSsrfGuard, json, transaction, planWorkers);
     }
 
     @Bean
@@ -98,11 +99,14 @@ class PlansConfiguration {
         return new PlanSteps(jmespath);
     }
 
-    /** Cluster-wide request rate limits per integration: Bucket4j buckets in table plan_rate_buckets. */
+    /**
+     * Cluster-wide request rate limits per integration: Bucket4j buckets in table plan_rate_buckets; the API's pauses
+     * in plan_integrations.paused_until.
+     */
     @Bean
-    PlanRateLimits planRateLimits(DataSource dataSource, MeterRegistry meters) {
+    PlanRateLimits planRateLimits(DataSource dataSource, NamedParameterJdbcTemplate jdbc, MeterRegistry meters) {
         return new PlanRateLimits(Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
-                .primaryKeyMapper(PrimaryKeyMapper.STRING).table("plan_rate_buckets").build(), meters);
+                .primaryKeyMapper(PrimaryKeyMapper.STRING).table("plan_rate_buckets").build(), jdbc, meters);
     }
 
     @Bean

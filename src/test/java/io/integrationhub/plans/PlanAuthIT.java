@@ -41,6 +41,7 @@ class PlanAuthIT extends HubIntegrationTest {
     @AfterEach
     void switchesOff() throws Exception {
         plans.demo("switches", "{\"force_401\": false, \"token_lifetime_seconds\": 60}");
+        new ApiClient(port).send("DELETE", "/sim/demo-api/faults", null, null);
     }
 
     private String oauthConfig(String integration) throws Exception {
@@ -71,6 +72,47 @@ class PlanAuthIT extends HubIntegrationTest {
 
         assertThat(plans.runToEnd(plan).path("status").asText()).isEqualTo("success");
         assertThat(tokensIssued()).as("the cached token serves the next run").isEqualTo(1);
+    }
+
+    @Test
+    void aTokenExpiredWhenTheFanOutStartsIsFetchedOnceForAllItsBranches() throws Exception {
+        // tokens of 4 s are kept 2 s (half their lifetime, as the 30 s refresh margin is longer): the cached token has
+        // expired when the 8 branches start after the 2.5 s wait, so all 8 ask for one at the same moment
+        plans.demo("switches", "{\"token_lifetime_seconds\": 4}");
+        String integration = plans.integration("oauth", OAUTH, SCHEMA);
+        String plan = plans.plan("late-fan-out", integration, oauthConfig(integration), """
+                [{"id": "customers", "kind": "request", "path": "/customers", "query": {"per_page": "16"},
+                  "headers": {"X-Api-Key": "demo-key"},
+                  "steps": [{"id": "wait", "kind": "request", "path": "/slow", "query": {"ms": "2500"}},
+                            {"id": "each_customer", "kind": "for_each", "items": "data", "concurrency": 8,
+                    "steps": [{"id": "events", "kind": "request", "path": "/events", "query": {"limit": "1"},
+                      "steps": [{"id": "emit", "kind": "emit", "type": "event", "records": "items", "id": "id"}]}]}]}]
+                """, null).path("id").asText();
+
+        JsonNode execution = plans.runToEnd(plan);
+
+        assertThat(execution.path("status").asText()).as(execution.toString()).isEqualTo("success");
+        assertThat(execution.path("entities").asInt()).isEqualTo(16);
+        assertThat(tokensIssued()).as("the first request's token, then one for the 8 branches together").isEqualTo(2);
+    }
+
+    @Test
+    void theRenewalAfterA401IsNotOneOfTheRetries() throws Exception {
+        String integration = plans.integration("oauth", OAUTH, SCHEMA);
+        String plan = plans.plan("renewed", integration, oauthConfig(integration), """
+                [{"id": "events", "kind": "request", "path": "/events", "query": {"limit": "10"},
+                  "steps": [{"id": "emit", "kind": "emit", "type": "event", "records": "items", "id": "id"}]}]
+                """, null).path("id").asText();
+        assertThat(plans.runToEnd(plan).path("status").asText()).isEqualTo("success");
+        // three 503s use up the three retries (hub.plans.retry.max-retries); the 401 comes on top of them
+        plans.demo("faults", "{\"failOperations\": [\"events\"], \"statusCode\": 503, \"failTimes\": 3}");
+        plans.demo("switches", "{\"force_401\": true}");
+
+        JsonNode execution = plans.runToEnd(plan);
+
+        assertThat(execution.path("status").asText()).as(execution.toString()).isEqualTo("success");
+        assertThat(execution.path("http_calls").asInt()).as("three 503s, the 401, the token, the answer").isEqualTo(6);
+        assertThat(tokensIssued()).isEqualTo(2);
     }
 
     @Test

@@ -10,6 +10,7 @@ import io.integrationhub.support.HubProcess;
 import io.integrationhub.support.TestRoutes;
 import io.integrationhub.support.TestTokens;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,9 +20,12 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.apache.camel.Route;
 import org.junit.jupiter.api.Test;
 import org.quartz.Scheduler;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -29,7 +33,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * route there too (re-created from PostgreSQL at start-up); the integration's rate limit holds across both (counted
  * per second at the demo API) while both run its plans; a schedule fires once per tick on the cluster (every job
  * either published is one execution, and no tick is published by both); an execution whose replica is killed
- * (SIGKILL) mid-way runs again on the other once its lease has run out.
+ * (SIGKILL) mid-way runs again on the other once its lease has run out, and a job that replica had read from plan-jobs
+ * without committing its execution row is read again by the other and becomes one execution.
  */
 class PlanReplicaIT extends HubIntegrationTest {
 
@@ -38,6 +43,8 @@ class PlanReplicaIT extends HubIntegrationTest {
     @Autowired MeterRegistry meters;
     @Autowired org.apache.camel.CamelContext camel;
     @Autowired PlanWorkers workers;
+    @Autowired DataSource dataSource;
+    @Value("${hub.plans.jobs-topic}") String jobsTopic;
 
     @Test
     void twoReplicasShareRoutesTheRateLimitAndTheSchedule() throws Exception {
@@ -108,34 +115,72 @@ class PlanReplicaIT extends HubIntegrationTest {
             assertThat(jdbc.queryForObject("SELECT count(DISTINCT job_id) = count(*) FROM plan_executions "
                     + "WHERE plan_id = ?::uuid", Boolean.class, ticking)).isTrue();
 
-            // a replica killed in the middle of an execution: after its lease the execution runs again here
+            // a replica killed in the middle of an execution, and while it has read a job from plan-jobs but not yet
+            // committed its execution row: after its lease the execution runs again here, and the job is read again
             String slow = plans.plan("slow", integration, null, """
                     [{"id": "list", "kind": "request", "path": "/records", "query": {"limit": "6"},
                       "steps": [{"id": "each_record", "kind": "for_each", "items": "records",
                         "steps": [{"id": "wait", "kind": "request", "path": "/slow", "query": {"ms": "700"}},
                                   {"id": "emit", "kind": "emit", "type": "record", "id": "id"}]}]}]""",
                     null).path("id").asText();
-            camel.getRouteController().stopRoute("plans-queue");   // only the replica claims now
+            String held = plans.plan("held", integration, null, """
+                    [{"id": "one", "kind": "request", "path": "/records", "query": {"limit": "1"}}]""", null)
+                    .path("id").asText();
+            List<String> jobConsumers = kafkaConsumersOf(jobsTopic);
+            assertThat(jobConsumers).hasSize(1);
+            camel.getRouteController().stopRoute("plans-queue");   // only the replica claims executions now
+            camel.getRouteController().stopRoute(jobConsumers.get(0));   // and only the replica reads plan-jobs
             String run;
-            try {
+            String heldRun;
+            try (Connection lock = dataSource.getConnection()) {
+                // the plan made before the replica started runs there, through the route it re-created from the table
+                JsonNode earlyRun = plans.ended(plans.run(early));
+                assertThat(earlyRun.path("status").asText()).as(earlyRun.toString()).isEqualTo("success");
+                assertThat(earlyRun.path("ran_on").asText()).isNotEqualTo(workers.replica());
                 run = plans.run(slow);
-                await().atMost(Duration.ofSeconds(20)).until(() -> "running".equals(status(plans, run)));
+                await().atMost(Duration.ofSeconds(30)).until(() -> "running".equals(status(plans, run)));
                 assertThat(ranOn(run)).isNotEqualTo(workers.replica());
+                // PlanExecutionStore.enqueue takes the plan's advisory lock first: holding it here keeps the replica
+                // between reading the job and writing (and committing) its execution row
+                lock.createStatement().execute("SELECT pg_advisory_lock(hashtext('" + held + "'))");
+                heldRun = plans.run(held);
+                await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForObject("SELECT count(*) FROM pg_locks "
+                        + "WHERE locktype = 'advisory' AND NOT granted", Integer.class) > 0);
                 await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.queryForObject("SELECT now() - started_at "
                         + "> interval '1 second' FROM plan_executions WHERE id = ?::uuid", Boolean.class, run));
                 replica.kill();
+                assertThat(jdbc.queryForObject("SELECT count(*) FROM plan_executions WHERE plan_id = ?::uuid",
+                        Integer.class, held)).isZero();
+                lock.createStatement().execute("SELECT pg_advisory_unlock(hashtext('" + held + "'))");
             } finally {
+                camel.getRouteController().startRoute(jobConsumers.get(0));
                 camel.getRouteController().startRoute("plans-queue");
             }
             JsonNode recovered = plans.ended(run);
             assertThat(recovered.path("status").asText()).as(recovered.toString()).isEqualTo("success");
             assertThat(recovered.path("attempts").asInt()).isEqualTo(2);
             assertThat(recovered.path("ran_on").asText()).isEqualTo(workers.replica());
+            JsonNode heldEnded = plans.ended(heldRun);
+            assertThat(heldEnded.path("status").asText()).as(heldEnded.toString()).isEqualTo("success");
+            assertThat(heldEnded.path("ran_on").asText()).isEqualTo(workers.replica());
+            assertThat(executions(held)).as("the job read twice is one execution").isEqualTo(1);
         }
         assertThat(early).isNotBlank();
         plans.cleanUp();
         assertThat(jdbc.queryForObject("SELECT count(*) FROM qrtz_triggers WHERE trigger_group = 'plans' AND "
                 + "trigger_name = ?", Integer.class, "plan-" + early)).isZero();
+    }
+
+    /** The Kamelet-made Kafka consumer routes of this hub reading {@code topic} (subscription-source). */
+    private List<String> kafkaConsumersOf(String topic) {
+        List<String> ids = new ArrayList<>();
+        for (Route route : camel.getRoutes()) {
+            String uri = route.getEndpoint().getEndpointUri();   // kafka:<topic>,<topic>.<subscription>.redelivery
+            if (uri.startsWith("kafka:") && uri.contains(topic + ",")) {
+                ids.add(route.getRouteId());
+            }
+        }
+        return ids;
     }
 
     private String status(PlanSupport plans, String execution) throws Exception {

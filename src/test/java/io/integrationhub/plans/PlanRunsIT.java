@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.integrationhub.support.ApiClient;
 import io.integrationhub.support.HubIntegrationTest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,12 +18,14 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * How runs behave: a job for a plan that is already running is recorded as skipped; a running execution is cancelled
- * at its next request and still ends with execution.completed; the API's RateLimit headers pause the integration;
+ * at its next request and a queued one at once, both ending with execution.completed; the API's RateLimit headers and
+ * a 503's Retry-After pause the integration for all its plans, and a pause written by another replica holds here;
  * basic and static bearer auth reach the API.
  */
 class PlanRunsIT extends HubIntegrationTest {
 
     @Autowired JdbcTemplate jdbc;
+    @Autowired CamelContext camel;
 
     private PlanSupport plans;
     private String integration;
@@ -35,6 +39,7 @@ class PlanRunsIT extends HubIntegrationTest {
     @AfterEach
     void removePlans() throws Exception {
         plans.cleanUp();
+        new ApiClient(port).send("DELETE", "/sim/demo-api/faults", null, null);
     }
 
     private String slowPlan(String name) throws Exception {
@@ -90,6 +95,68 @@ class PlanRunsIT extends HubIntegrationTest {
         assertThat(execution.path("status").asText()).isEqualTo("success");
         assertThat(execution.path("duration_ms").asLong()).as("the second request waited for RateLimit-Reset")
                 .isGreaterThanOrEqualTo(900);
+        assertThat(jdbc.queryForObject("SELECT paused_until IS NOT NULL FROM plan_integrations WHERE id = ?::uuid",
+                Boolean.class, integration)).as("the pause is written for the other replicas").isTrue();
+    }
+
+    @Test
+    void aRetryAfterOnA503PausesTheIntegrationsOtherPlans() throws Exception {
+        plans.demo("faults", "{\"failOperations\": [\"recordsByOffset\"], \"statusCode\": 503, "
+                + "\"retryAfterSeconds\": 2, \"failTimes\": 1}");
+        String one = """
+                [{"id": "records", "kind": "request", "path": "/records", "query": {"limit": "1"}}]""";
+        JsonNode told = plans.runToEnd(plans.plan("told", integration, null, one, null).path("id").asText());
+        // its own retry gives up: a Retry-After beyond hub.plans.retry.max-backoff (500 ms in tests) ends the retries
+        assertThat(told.path("status").asText()).as(told.toString()).isEqualTo("failure");
+
+        JsonNode other = plans.runToEnd(plans.plan("other", integration, null, one, null).path("id").asText());
+
+        assertThat(other.path("status").asText()).as(other.toString()).isEqualTo("success");
+        assertThat(Duration.between(Instant.parse(told.path("ended_at").asText()),
+                Instant.parse(other.path("ended_at").asText()))).as("the other plan waited for the Retry-After")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(1500));
+    }
+
+    @Test
+    void aPauseAnotherReplicaWasToldOfHoldsHereToo() throws Exception {
+        // what another replica writes when the API answers it RateLimit-Remaining: 0 or Retry-After (PlanRateLimits)
+        jdbc.update("UPDATE plan_integrations SET paused_until = now() + interval '2 seconds' WHERE id = ?::uuid",
+                integration);
+        String plan = plans.plan("paused", integration, null, """
+                [{"id": "records", "kind": "request", "path": "/records", "query": {"limit": "1"}}]""", null)
+                .path("id").asText();
+
+        JsonNode execution = plans.runToEnd(plan);
+
+        assertThat(execution.path("status").asText()).isEqualTo("success");
+        assertThat(execution.path("duration_ms").asLong()).as("its first request waited for the pause")
+                .isGreaterThanOrEqualTo(1500);
+    }
+
+    @Test
+    void aQueuedExecutionCancelledEndsAtOnceWithExecutionCompleted() throws Exception {
+        String plan = plans.plan("never-started", integration, null, """
+                [{"id": "records", "kind": "request", "path": "/records", "query": {"limit": "1"}}]""", null)
+                .path("id").asText();
+        String run;
+        camel.getRouteController().stopRoute("plans-queue");   // nothing claims it: it stays queued
+        try {
+            run = plans.run(plan);
+            await().atMost(Duration.ofSeconds(10)).until(() -> "queued".equals(status(run)));
+            assertThat(plans.post("/api/v1/executions/" + run + "/cancel", null).statusCode()).isEqualTo(202);
+        } finally {
+            camel.getRouteController().startRoute("plans-queue");
+        }
+
+        JsonNode ended = plans.ended(run);
+
+        assertThat(ended.path("status").asText()).isEqualTo("cancelled");
+        assertThat(ended.path("http_calls").asInt()).isZero();
+        JsonNode event = PlanSupport.JSON.readTree(jdbc.queryForObject("SELECT payload::text FROM event_outbox "
+                + "WHERE event_type = 'execution.completed' AND aggregate_id = ?", String.class, run));
+        assertThat(event.path("status").asText()).isEqualTo("failure");
+        assertThat(event.path("reason").asText()).isEqualTo("cancelled");
+        assertThat(event.path("stats").path("http_calls").asInt()).isZero();
     }
 
     @Test

@@ -106,6 +106,17 @@ public class CallRetries {
         }
     }
 
+    /**
+     * After a failed attempt that the caller has mended (a rejected token renewed): try again at once, without
+     * counting it against {@code maxRetries}. The caller makes sure this happens at most once per call.
+     */
+    public void again(Exchange exchange) {
+        Call call = call(exchange);
+        call.failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        call.due = true;
+        call.delayMillis = 0;
+    }
+
     /** After the loop: the last failure goes to the caller, or nothing when an attempt succeeded. */
     public void end(Exchange exchange) throws Exception {
         Call call = call(exchange);

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import org.apache.camel.Message;
 
 /** Reading an external system's HTTP answer the same way in every calling Kamelet's mapping. */
@@ -29,16 +33,28 @@ public final class HttpAnswers {
         return answer.path("detail").asText(answer.path("reason").asText(answer.isTextual() ? answer.asText() : null));
     }
 
-    /** The {@code Retry-After} in seconds, or null (absent, or the HTTP-date form: the computed backoff applies). */
+    /**
+     * The {@code Retry-After} as a wait: delay-seconds, or the time until an HTTP-date (RFC 9110 10.2.3; zero when it
+     * has passed); null when absent or neither (the computed backoff applies).
+     */
     public static Duration retryAfter(Message message) {
-        String value = message.getHeader("Retry-After", String.class);
+        return retryAfter(message.getHeader("Retry-After", String.class), Instant.now());
+    }
+
+    static Duration retryAfter(String value, Instant now) {
         if (value == null || value.isBlank()) {
             return null;
         }
         try {
-            return Duration.ofSeconds(Long.parseLong(value.trim()));
-        } catch (NumberFormatException httpDate) {
-            return null;
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Duration until = Duration.between(now, ZonedDateTime.parse(value.trim(),
+                        DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                return until.isNegative() ? Duration.ZERO : until;
+            } catch (DateTimeParseException neither) {
+                return null;
+            }
         }
     }
 
