@@ -10,10 +10,11 @@ import java.util.UUID;
  *
  * @param messageId the {@code webhook-id}: the same for every attempt and replay of one event to one endpoint
  * @param secrets every secret that signs (after a rotation, the new one and the old one until its grace ends)
+ * @param claimedUntil the lease of the claim that took it: its outcome is recorded only while this claim holds it
  */
 public record WebhookAttempt(UUID id, String tenantId, UUID messageId, UUID endpointId, UUID eventId, String eventType,
         Instant eventTimestamp, String payload, int attempt, String trigger, String url, List<String> secrets,
-        Integer rateLimitPerSecond) {
+        Integer rateLimitPerSecond, Instant claimedUntil) {
 
     /** What came of an attempt, recorded by {@link WebhookDeliveries#record}. */
     public record Outcome(WebhookAttempt attempt, Kind kind, Integer responseCode, String responseBody, String error,
