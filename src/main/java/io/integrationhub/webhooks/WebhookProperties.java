@@ -28,6 +28,7 @@ import org.springframework.validation.annotation.Validated;
  * @param pollInterval how often each replica looks for due attempts
  * @param batchSize attempts claimed per look
  * @param concurrency attempts sent at once per replica
+ * @param deliveryLanes claim-send-record loops at once per replica (one records and claims while another sends)
  * @param claimLease a claimed attempt whose worker died is due again after this
  * @param disableAfter an endpoint whose deliveries have all failed for this long is disabled
  * @param retention attempts older than this are purged
@@ -49,6 +50,7 @@ public record WebhookProperties(
         @Min(10) @Max(60_000) @DefaultValue("100") long pollInterval,
         @Min(1) @Max(5000) @DefaultValue("200") int batchSize,
         @Min(1) @Max(1000) @DefaultValue("50") int concurrency,
+        @Min(1) @Max(16) @DefaultValue("2") int deliveryLanes,
         @NotNull @DefaultValue("10m") Duration claimLease,
         @NotNull @DefaultValue("5d") Duration disableAfter,
         @NotNull @DefaultValue("90d") Duration retention,

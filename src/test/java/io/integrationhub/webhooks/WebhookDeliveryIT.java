@@ -183,6 +183,22 @@ class WebhookDeliveryIT extends HubIntegrationTest {
     }
 
     @Test
+    void aSlowEndpointHoldsUpOneDeliveryLaneNotTheOthers() throws Exception {
+        webhooks.endpoint(receiver.url("/held"), "[\"customer.enrolled\"]", null);
+        webhooks.endpoint(receiver.url("/quick"), "[\"reward.issued\"]", null);
+        receiver.delay("/held", Duration.ofMillis(1900));   // just under the test profile's 2 s delivery timeout
+        webhooks.published("customer.enrolled", "{\"n\": 1}");
+        await().atMost(DELIVERED).until(() -> receiver.started("/held") == 1);   // its lane waits for the answer
+
+        webhooks.published("reward.issued", "{\"n\": 2}");
+
+        await().atMost(DELIVERED).until(() -> receiver.at("/quick").size() == 1);
+        // one lane would claim the next batch only after the slow answer (hub.webhooks.delivery-lanes: 2)
+        assertThat(receiver.at("/held")).as("the slow endpoint has not answered yet").isEmpty();
+        await().atMost(DELIVERED).until(() -> receiver.at("/held").size() >= 1);
+    }
+
+    @Test
     void aRateLimitedEndpointIsNotSentMoreThanItsLimit() throws Exception {
         webhooks.endpoint(receiver.url("/slow"), "[\"customer.enrolled\"]", "\"rate_limit_per_second\": 2");
         for (int n = 0; n < 8; n++) {

@@ -32,21 +32,25 @@ final class WebhookReceiver implements AutoCloseable {
     private final Map<String, Deque<Integer>> statuses = new ConcurrentHashMap<>();
     private volatile BiPredicate<String, String> failWhen = (path, body) -> false;
     private volatile java.time.Duration delay = java.time.Duration.ZERO;
+    private final Map<String, java.time.Duration> pathDelays = new ConcurrentHashMap<>();
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> started = new ConcurrentHashMap<>();
 
     WebhookReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
         server.setExecutor(Executors.newFixedThreadPool(16));
         server.createContext("/", exchange -> {
             byte[] body = exchange.getRequestBody().readAllBytes();
-            if (!delay.isZero()) {
+            String path = exchange.getRequestURI().getPath();
+            started.computeIfAbsent(path, p -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+            java.time.Duration late = pathDelays.getOrDefault(path, delay);
+            if (!late.isZero()) {
                 // the receiver is a slow server (its answer is late), not a test waiting for something
                 try {
-                    Thread.sleep(delay.toMillis());
+                    Thread.sleep(late.toMillis());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             }
-            String path = exchange.getRequestURI().getPath();
             String text = new String(body, StandardCharsets.UTF_8);
             received.add(new Received(path, HttpHeaders.of(exchange.getRequestHeaders(), (a, b) -> true), text, Instant.now()));
             Deque<Integer> queued = statuses.get(path);
@@ -85,6 +89,18 @@ final class WebhookReceiver implements AutoCloseable {
         this.delay = delay;
     }
 
+    /** Answers requests of {@code path} only after this long, until changed. */
+    void delay(String path, java.time.Duration delay) {
+        pathDelays.put(path, delay);
+    }
+
+    /** Requests of {@code path} that have arrived, answered or not yet. */
+    int started(String path) {
+        java.util.concurrent.atomic.AtomicInteger n = started.get(path);
+        return n == null ? 0 : n.get();
+    }
+
+    /** Requests answered, as they were when answered (a slow path's after its delay). */
     List<Received> at(String path) {
         synchronized (received) {
             return received.stream().filter(r -> r.path().equals(path)).toList();
