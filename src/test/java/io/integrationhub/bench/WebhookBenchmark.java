@@ -109,6 +109,11 @@ public final class WebhookBenchmark {
         StringBuilder report = new StringBuilder();
         report.append(String.format("Webhook benchmark, %s (%d CPUs)%n", OffsetDateTime.now(),
                 Runtime.getRuntime().availableProcessors()));
+        // earlier runs' attempts out: a table grown by every run (and never vacuumed when autovacuum is off, as on
+        // these machines) would make each run slower than the one before
+        String cleaned = bench.vacuum(true);
+        report.append(cleaned).append('\n');
+        System.out.println(cleaned);
         String drainEndpoint = bench.endpoint("/drain", "customer.enrolled");
         String sample = "{\"type\":\"customer.enrolled\",\"timestamp\":\"2026-12-02T00:00:00Z\",\"data\":"
                 + "{\"seq\": 1, \"customer_id\": \"c-1\", \"tier\": \"gold\"}}";
@@ -175,8 +180,28 @@ public final class WebhookBenchmark {
         return JSON.readTree(created.body()).path("id").asText();
     }
 
+    /**
+     * TRUNCATE (first) or VACUUM webhook_deliveries: what autovacuum does between bursts, done here so that each round
+     * starts from the same table whether or not the server's autovacuum is on. The database is the bench's own
+     * (its name contains "bench", checked by bench/lib/hub.sh).
+     */
+    private String vacuum(boolean truncate) throws Exception {
+        try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", "");
+                java.sql.Statement statement = db.createStatement()) {
+            String autovacuum;
+            try (java.sql.ResultSet rs = statement.executeQuery("SHOW autovacuum")) {
+                rs.next();
+                autovacuum = rs.getString(1);
+            }
+            statement.execute(truncate ? "TRUNCATE webhook_deliveries" : "VACUUM webhook_deliveries");
+            return "webhook_deliveries " + (truncate ? "truncated" : "vacuumed") + " (server autovacuum: "
+                    + autovacuum + "); vacuumed again before each drain round";
+        }
+    }
+
     /** Writes a backlog of due deliveries while the endpoint is disabled, enables it, and times the drain. */
     private double drain(String endpoint, int count) throws Exception {
+        vacuum(false);
         send("PATCH", "/api/v1/webhooks/endpoints/" + endpoint, "{\"enabled\": false}");
         try (Connection db = DriverManager.getConnection(jdbcUrl, "postgres", "");
                 PreparedStatement insert = db.prepareStatement("INSERT INTO webhook_deliveries (tenant_id, id, "
