@@ -18,6 +18,7 @@ import java.util.StringJoiner;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.http.HttpMethods;
+import org.apache.camel.util.ObjectHelper;
 
 /**
  * The steps of kamelets/plan-http-action.kamelet.yaml that YAML cannot say: render the request of the current
@@ -301,7 +302,7 @@ public class PlanCalls {
 
     /** A rejected token (renewed by now) is tried again at once, not as a retry; else the retry policy decides. */
     public void failed(Exchange exchange) {
-        if (org.apache.camel.util.ObjectHelper.getException(TokenRejectedException.class,
+        if (ObjectHelper.getException(TokenRejectedException.class,
                 exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)) != null) {
             retries.again(exchange);
         } else {

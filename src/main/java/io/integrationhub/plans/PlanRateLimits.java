@@ -5,13 +5,13 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.integrationhub.platform.calls.HttpAnswers;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import io.integrationhub.platform.calls.HttpAnswers;
 import org.apache.camel.Message;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
