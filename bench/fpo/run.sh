@@ -2,14 +2,18 @@
 # FPO create benchmark (not a test): FPO creates per second and p50/p99 latency through the hub
 # (POST /api/v1/fpos, the whole setup in AAA) beside the same sequence of AAA calls made directly by a plain HTTP
 # client against the same AAA simulator, in one run, at zero AAA latency and at LATENCY_MS per AAA call. The hub's
-# overhead is the difference. About 4 minutes plus the build.
+# overhead is the difference. About 10 minutes plus the build.
 #
 #   bench/fpo/run.sh
 #
 # Environment (all optional):
 #   WORKERS         concurrent callers in closed loop, per mode (default 8)
 #   SECONDS         length of one measurement (default 20)
-#   WARMUP_SECONDS  warm-up per mode and latency (default 20: the JIT needs it, a first round after 8 s was half speed)
+#   WARMUP_SECONDS  least warm-up per mode at the first latency (default 120; 20 at the second latency); after it the
+#                   warm-up goes on in 10 s slices until two in a row are within 5%. On 2 cores the hub's one C2
+#                   thread needs about 3 minutes of load to compile the hub's hot paths: after 20 s the hub ran at
+#                   half its settled rate.
+#   WARMUP_MAX_SECONDS  the longest warm-up per mode and latency (default 300)
 #   ROUNDS          rounds per latency; each measures direct and hub, alternating which goes first (default 2)
 #   LATENCY_MS      the second AAA latency (default 20)
 #   BENCH_DB        database on the local PostgreSQL (default hub_bench)
@@ -25,7 +29,7 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$REPO"
 source bench/lib/hub.sh
-for v in WORKERS SECONDS WARMUP_SECONDS ROUNDS LATENCY_MS; do
+for v in WORKERS SECONDS WARMUP_SECONDS WARMUP_MAX_SECONDS ROUNDS LATENCY_MS; do
     if [[ -n "${!v:-}" && ! "${!v}" =~ ^[0-9]+$ ]]; then die "$v must be a whole number, got '${!v}'"; fi
 done
 hub_build

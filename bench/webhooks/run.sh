@@ -9,15 +9,17 @@
 #   bench/webhooks/run.sh
 #
 # Environment (all optional): EVENTS (backlog size, default 20000), ROUNDS (default 2), RATES (default 100,500),
-# SECONDS (default 20), LATENCY_WARMUP_SECONDS (publishes at 50/s before the rates, discarded; default 15, 0: none),
-# BENCH_DB (default hub_bench), SKIP_BUILD=1.
+# SECONDS (default 20), WARMUP_SECONDS (the least warm-up of the drain, default 60: backlogs of EVENTS through the
+# hub and the raw client until two hub rates in a row are within 5%; on 2 cores the hub's one C2 compiler thread
+# needs that long), WARMUP_MAX_SECONDS (default 300), LATENCY_WARMUP_SECONDS and LATENCY_WARMUP_RATE (publishes at
+# that rate before the rates, discarded; default 60 s at 200/s, 0: none), BENCH_DB (default hub_bench), SKIP_BUILD=1.
 # The hub and the client (io.integrationhub.bench.WebhookBenchmark, with the sink in it) are two JVMs on this
 # machine. The table is printed and written to bench/results/webhooks-<date>-<time>.txt.
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$REPO"
 source bench/lib/hub.sh
-for v in EVENTS ROUNDS SECONDS LATENCY_WARMUP_SECONDS; do
+for v in EVENTS ROUNDS SECONDS WARMUP_SECONDS WARMUP_MAX_SECONDS LATENCY_WARMUP_SECONDS LATENCY_WARMUP_RATE; do
     if [[ -n "${!v:-}" && ! "${!v}" =~ ^[0-9]+$ ]]; then die "$v must be a whole number, got '${!v}'"; fi
 done
 hub_build
